@@ -1,0 +1,31 @@
+import { expect, type Page } from '@playwright/test';
+
+/** Collects console errors and uncaught page errors; tests assert the list stays empty. */
+export function trackConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+export async function readNumber(page: Page, testId: string): Promise<number> {
+  const raw = await page.getByTestId(testId).getAttribute('data-value');
+  return raw === null || raw === '' ? Number.NaN : Number(raw);
+}
+
+export async function waitForStep(page: Page, atLeast: number, timeout = 180_000): Promise<number> {
+  await expect
+    .poll(() => readNumber(page, 'metric-step'), { timeout, message: `waiting for step ${atLeast}` })
+    .toBeGreaterThanOrEqual(atLeast);
+  return readNumber(page, 'metric-step');
+}
+
+/** Reads the readouts of one rendered step (they all come from the same metrics event). */
+export async function readStepMetrics(page: Page): Promise<{ step: number; total: number; con: number; bpd: number }> {
+  return page.evaluate(() => {
+    const value = (id: string) => Number(document.querySelector(`[data-testid="${id}"]`)?.getAttribute('data-value'));
+    return { step: value('metric-step'), total: value('metric-loss-total'), con: value('metric-loss-con'), bpd: value('metric-bpd') };
+  });
+}

@@ -1,0 +1,169 @@
+// SimCLR augmentations for small images as a handful of batched tfjs ops (DESIGN §1 "Views").
+// Random parameters are drawn on the host from a PRNG keyed by (seed, step), so a step's views are
+// reproducible on any backend; only small per-image arrays are uploaded.
+//
+// Geometry: one cropAndResize over all views; a horizontal flip is a crop box with x1 > x2.
+// Colour: brightness, contrast, saturation and hue (in a random order per image, p = 0.8) and
+// grayscale (p = 0.2) are all affine in the pixel and in the image's mean colour μ:
+//   out = A·x + C·μ   (A, C per-image 3×3, composed on the host)
+// so the whole colour stage is two batched matMuls. Differences from torchvision: values are clipped
+// to [0, 255] once at the end rather than after every jitter op, and hue rotates chroma in YIQ
+// space instead of shifting H in HSV (both are small at hue ≤ 0.1).
+import * as tf from '@tensorflow/tfjs';
+import { Rng, hashSeed } from './rng';
+
+const GRAY = [0.299, 0.587, 0.114]; // torchvision rgb_to_grayscale weights
+const RGB_TO_YIQ = [0.299, 0.587, 0.114, 0.596, -0.274, -0.322, 0.211, -0.523, 0.312];
+const VIEW_STREAM = 0x5eed01;
+const CLEAN_STREAM = 0x5eed02;
+
+type Mat3 = number[]; // row-major 3×3
+
+function mul3(a: Mat3, b: Mat3): Mat3 {
+  const out = new Array<number>(9).fill(0);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[i * 3 + j] += a[i * 3 + k] * b[k * 3 + j];
+  return out;
+}
+
+function add3(a: Mat3, b: Mat3): Mat3 {
+  return a.map((v, i) => v + b[i]);
+}
+
+function scale3(a: Mat3, s: number): Mat3 {
+  return a.map((v) => v * s);
+}
+
+function inverse3(m: Mat3): Mat3 {
+  const [a, b, c, d, e, f, g, h, i] = m;
+  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const det = a * A + b * B + c * C;
+  return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det);
+}
+
+const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+const TO_GRAY: Mat3 = [...GRAY, ...GRAY, ...GRAY]; // every channel ← gray value (rows = 1·wᵀ)
+const YIQ_TO_RGB = inverse3(RGB_TO_YIQ);
+
+/** Rotation of the chroma plane by `hue` turns, expressed on RGB. */
+function hueMatrix(hue: number): Mat3 {
+  const c = Math.cos(2 * Math.PI * hue);
+  const s = Math.sin(2 * Math.PI * hue);
+  return mul3(YIQ_TO_RGB, mul3([1, 0, 0, 0, c, -s, 0, s, c], RGB_TO_YIQ));
+}
+
+/** Host-side parameters of one batch of views. */
+export interface ViewParams {
+  boxes: Float32Array; // [V, 4] normalised [y1, x1, y2, x2]; x1 > x2 flips
+  boxIndex: Int32Array; // [V] source image of each view
+  pixelMatrix: Float32Array; // [V, 3, 3] Aᵀ (for x·Aᵀ on row vectors)
+  meanMatrix: Float32Array; // [V, 3, 3] Cᵀ
+}
+
+/** torchvision RandomResizedCrop(scale 0.2–1, ratio 3/4–4/3) in normalised coordinates. */
+function drawCrop(rng: Rng): [number, number, number, number] {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const area = rng.uniform(0.2, 1);
+    const ratio = Math.exp(rng.uniform(Math.log(3 / 4), Math.log(4 / 3)));
+    const w = Math.sqrt(area * ratio);
+    const h = Math.sqrt(area / ratio);
+    if (w <= 1 && h <= 1) {
+      const y = rng.uniform(0, 1 - h);
+      const x = rng.uniform(0, 1 - w);
+      return [y, x, y + h, x + w];
+    }
+  }
+  return [0, 0, 1, 1];
+}
+
+/** Composes the colour stage of one view into (A, C): out = A·x + C·μ. */
+function drawColour(rng: Rng): { a: Mat3; c: Mat3 } {
+  let a = IDENTITY;
+  let c: Mat3 = new Array<number>(9).fill(0);
+  const linear = (m: Mat3) => {
+    a = mul3(m, a);
+    c = mul3(m, c);
+  };
+  if (rng.bernoulli(0.8)) {
+    const brightness = rng.uniform(0.6, 1.4);
+    const contrast = rng.uniform(0.6, 1.4);
+    const saturation = rng.uniform(0.6, 1.4);
+    const hue = rng.uniform(-0.1, 0.1);
+    const order = [0, 1, 2, 3];
+    for (let i = 3; i > 0; i--) {
+      const j = Math.floor(rng.next() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const op of order) {
+      if (op === 0) linear(scale3(IDENTITY, brightness));
+      else if (op === 2) linear(add3(scale3(IDENTITY, saturation), scale3(TO_GRAY, 1 - saturation)));
+      else if (op === 3) linear(hueMatrix(hue));
+      else {
+        // Blend with the mean gray of the current image: mean of (A x + C μ) is (A + C) μ.
+        const meanGray = mul3(TO_GRAY, add3(a, c));
+        a = scale3(a, contrast);
+        c = add3(scale3(c, contrast), scale3(meanGray, 1 - contrast));
+      }
+    }
+  }
+  if (rng.bernoulli(0.2)) linear(TO_GRAY);
+  return { a, c };
+}
+
+function transposeInto(target: Float32Array, offset: number, m: Mat3): void {
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) target[offset + j * 3 + i] = m[i * 3 + j];
+}
+
+/** Draws `views` augmented views of each of `batch` images for (seed, step); view v of image i is row v·B+i. */
+export function drawViewParams(batch: number, views: number, seed: number, step: number): ViewParams {
+  const rng = new Rng(hashSeed(seed, step, VIEW_STREAM));
+  const n = batch * views;
+  const params: ViewParams = {
+    boxes: new Float32Array(n * 4),
+    boxIndex: new Int32Array(n),
+    pixelMatrix: new Float32Array(n * 9),
+    meanMatrix: new Float32Array(n * 9),
+  };
+  for (let r = 0; r < n; r++) {
+    const [y1, x1, y2, x2] = drawCrop(rng);
+    const flip = rng.bernoulli(0.5);
+    params.boxes.set(flip ? [y1, x2, y2, x1] : [y1, x1, y2, x2], r * 4);
+    params.boxIndex[r] = r % batch;
+    const { a, c } = drawColour(rng);
+    transposeInto(params.pixelMatrix, r * 9, a);
+    transposeInto(params.meanMatrix, r * 9, c);
+  }
+  return params;
+}
+
+/** Applies drawn view parameters to images [B,S,S,3] (0..255) → [V,S,S,3] in [0, 255]. */
+export function applyViews(images: tf.Tensor4D, params: ViewParams): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [, h, w, ch] = images.shape;
+    const n = params.boxIndex.length;
+    const cropped = tf.image.cropAndResize(images, tf.tensor2d(params.boxes, [n, 4]), tf.tensor1d(params.boxIndex, 'int32'), [h, w], 'bilinear');
+    const pixels = tf.reshape(cropped, [n, h * w, ch]) as tf.Tensor3D;
+    const mean = tf.mean(pixels, 1, true) as tf.Tensor3D; // μ per view: [V, 1, 3]
+    const coloured = tf.add(
+      tf.matMul(pixels, tf.tensor3d(params.pixelMatrix, [n, 3, 3])),
+      tf.matMul(mean, tf.tensor3d(params.meanMatrix, [n, 3, 3])),
+    );
+    return tf.reshape(tf.clipByValue(coloured, 0, 255), [n, h, w, ch]) as tf.Tensor4D;
+  });
+}
+
+/** The contrastive views of a training step: [views·B, S, S, 3]. */
+export function augmentViews(images: tf.Tensor4D, seed: number, step: number, views = 2): tf.Tensor4D {
+  return applyViews(images, drawViewParams(images.shape[0], views, seed, step));
+}
+
+/** The clean view for L_gen: horizontal flip with p = 0.5 only, values untouched (exact integers). */
+export function cleanView(images: tf.Tensor4D, seed: number, step: number): tf.Tensor4D {
+  const rng = new Rng(hashSeed(seed, step, CLEAN_STREAM));
+  const b = images.shape[0];
+  const flags = new Array<boolean>(b);
+  for (let i = 0; i < b; i++) flags[i] = rng.bernoulli(0.5);
+  return tf.tidy(() => {
+    const mask = tf.tensor4d(flags.map((f) => (f ? 1 : 0)), [b, 1, 1, 1], 'bool');
+    return tf.where(mask, tf.reverse(images, 2), images) as tf.Tensor4D;
+  });
+}

@@ -1,0 +1,120 @@
+// The hybrid model of DESIGN §1 as forward functions over the variables: patch tokens, encoder,
+// representation r(x), contrastive head, decoder and the discretised-logistic-mixture head.
+// All methods are pure tensor code meant to run inside the caller's tf.tidy / gradient closure.
+import * as tf from '@tensorflow/tfjs';
+import type { ModelConfig } from '../config';
+import { dmolNllPerElement, l2Normalize } from './losses';
+import { createParams, dimsOf, type Dims, type HybridParams, type NamedVariable } from './params';
+import { causalMask, gelu, layerNorm, linear, transformerBlock } from './transformer';
+
+/** Mixture parameters for every sub-pixel: each [B, N', P·P·3, M]. */
+export interface MixtureParams {
+  logits: tf.Tensor4D;
+  means: tf.Tensor4D;
+  logScales: tf.Tensor4D;
+}
+
+/** Images [B,S,S,3] → patches [B,N,P·P·3] in raster order, sub-pixels ordered (row, col, channel). */
+export function patchify(images: tf.Tensor4D, dims: Dims): tf.Tensor3D {
+  const { grid: g, patch: p } = dims;
+  const b = images.shape[0];
+  const split = tf.reshape(images, [b, g, p, g, p, 3]);
+  return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [b, dims.numPatches, dims.patchDim]);
+}
+
+/** Inverse of patchify. */
+export function unpatchify(patches: tf.Tensor3D, dims: Dims): tf.Tensor4D {
+  const { grid: g, patch: p, size } = dims;
+  const b = patches.shape[0];
+  const split = tf.reshape(patches, [b, g, g, p, p, 3]);
+  return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [b, size, size, 3]);
+}
+
+export class HybridModel {
+  readonly dims: Dims;
+  readonly params: HybridParams;
+  readonly variables: NamedVariable[];
+  private readonly mask: tf.Tensor2D;
+
+  constructor(readonly config: ModelConfig, seed: number) {
+    this.dims = dimsOf(config);
+    const { params, list } = createParams(config, seed);
+    this.params = params;
+    this.variables = list;
+    this.mask = causalMask(this.dims.tokens);
+  }
+
+  /** Patches [B,N,P·P·3] with pixel values 0..255 → token matrix [B·T, d] (start token + positions). */
+  embed(patches: tf.Tensor3D): tf.Tensor2D {
+    const { dim, numPatches, tokens, patchDim } = this.dims;
+    const b = patches.shape[0];
+    const scaled = tf.sub(tf.div(tf.reshape(patches, [b * numPatches, patchDim]), 127.5), 1) as tf.Tensor2D;
+    const patchTokens = tf.reshape(linear(scaled, this.params.patchEmbed), [b, numPatches, dim]);
+    // A broadcasting add, not tile/broadcastTo: both run the Tile kernel, whose gradient is a JS loop
+    // of B slice+add kernels; add's gradient is one sum.
+    const start = tf.add(tf.zeros([b, 1, dim]), tf.reshape(this.params.start, [1, 1, dim]));
+    const seq = tf.add(tf.concat([start, patchTokens], 1), this.params.pos);
+    return tf.reshape(seq, [b * tokens, dim]);
+  }
+
+  /** Runs blocks [from, to) on x [B·T, d]. */
+  private runBlocks(x: tf.Tensor2D, batch: number, from: number, to: number): tf.Tensor2D {
+    let h = x;
+    for (let i = from; i < to; i++) h = transformerBlock(h, this.params.blocks[i], batch, this.dims.tokens, this.dims.heads, this.mask);
+    return h;
+  }
+
+  /** Encoder output [B·T, d] of images [B,S,S,3] (0..255). */
+  encode(images: tf.Tensor4D): tf.Tensor2D {
+    return this.encodePatches(patchify(images, this.dims));
+  }
+
+  encodePatches(patches: tf.Tensor3D): tf.Tensor2D {
+    return this.runBlocks(this.embed(patches), patches.shape[0], 0, this.config.encLayers);
+  }
+
+  /** Decoder output [B·T, d] from the encoder output. */
+  decode(encoded: tf.Tensor2D, batch: number): tf.Tensor2D {
+    return this.runBlocks(encoded, batch, this.config.encLayers, this.params.blocks.length);
+  }
+
+  /** r(x) = LayerNorm(mean over all N+1 positions of the encoder output): [B, d]. */
+  representation(encoded: tf.Tensor2D, batch: number): tf.Tensor2D {
+    const pooled = tf.mean(tf.reshape(encoded, [batch, this.dims.tokens, this.dims.dim]), 1) as tf.Tensor2D;
+    return layerNorm(pooled, this.params.repNorm);
+  }
+
+  /** Contrastive head z = normalize(W2·GELU(W1·r)): [B, projDim]. */
+  project(rep: tf.Tensor2D): tf.Tensor2D {
+    return l2Normalize(linear(gelu(linear(rep, this.params.headFc1)), this.params.headFc2));
+  }
+
+  /**
+   * Mixture parameters predicted at positions [from, from+count) of the decoder output; position t
+   * has seen the start token and patches 0..t-1 and predicts patch t.
+   */
+  mixture(decoded: tf.Tensor2D, batch: number, from = 0, count = this.dims.numPatches): MixtureParams {
+    const { dim, tokens, patchDim, mixtures: m } = this.dims;
+    const rows = tf.reshape(tf.slice(tf.reshape(decoded, [batch, tokens, dim]), [0, from, 0], [batch, count, dim]), [batch * count, dim]);
+    const out = linear(layerNorm(rows as tf.Tensor2D, this.params.genNorm), this.params.genHead);
+    const [logits, means, logScales] = tf.split(tf.reshape(out, [batch, count, patchDim, 3 * m]), 3, -1) as tf.Tensor4D[];
+    return { logits, means, logScales };
+  }
+
+  /** Per-image NLL in nats [B] of integer-valued patches [B,N,P·P·3] given the decoder output. */
+  nllNats(decoded: tf.Tensor2D, patches: tf.Tensor3D): tf.Tensor1D {
+    const b = patches.shape[0];
+    const mix = this.mixture(decoded, b);
+    return tf.sum(dmolNllPerElement(patches, mix.logits, mix.means, mix.logScales), [1, 2]) as tf.Tensor1D;
+  }
+
+  /** Sub-pixels per image: the bits/dim denominator S·S·3. */
+  get subPixels(): number {
+    return this.dims.size * this.dims.size * 3;
+  }
+
+  dispose(): void {
+    this.mask.dispose();
+    for (const v of this.variables) v.variable.dispose();
+  }
+}

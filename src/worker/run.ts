@@ -1,0 +1,83 @@
+// One training run inside the worker: its trainer, its data stream and its live hyperparameters.
+
+import * as tf from '@tensorflow/tfjs';
+import type { HyperParams, RunConfig } from '../config';
+import type { RunStatus, StepMetrics } from '../protocol';
+import { Batcher } from '../data/batcher';
+import type { ImageSet } from '../data/store';
+import { HybridTrainer } from '../model/trainer';
+
+export interface StepReport {
+  step: number;
+  metrics: StepMetrics;
+  hyper: HyperParams;
+}
+
+export class TrainingRun {
+  readonly id: string;
+  readonly config: RunConfig;
+  status: RunStatus = 'idle';
+  private hyper: HyperParams;
+  private readonly trainer: HybridTrainer;
+  private readonly batcher: Batcher;
+
+  constructor(id: string, config: RunConfig, train: ImageSet) {
+    if (train.size !== config.model.imageSize) {
+      throw new Error(`dataset images are ${train.size}px but the model expects ${config.model.imageSize}px`);
+    }
+    if (train.count < config.train.batch) {
+      throw new Error(`the dataset has ${train.count} training images, fewer than one batch of ${config.train.batch}`);
+    }
+    this.id = id;
+    this.config = config;
+    this.hyper = { ...config.hyper };
+    this.trainer = new HybridTrainer(config.model, config.train);
+    this.batcher = new Batcher(train, config.train.batch, config.train.seed);
+  }
+
+  get step(): number {
+    return this.trainer.step;
+  }
+
+  /** Takes effect at the next step; nothing is rebuilt. */
+  setHyper(patch: Partial<HyperParams>): void {
+    this.hyper = { ...this.hyper, ...patch };
+  }
+
+  /** One optimiser step. Reads back only the four scalars shown in the UI, after the step. */
+  async trainOneStep(): Promise<StepReport> {
+    const hyper = { ...this.hyper };
+    const { pixels } = this.batcher.next();
+    const { batch } = this.config.train;
+    const size = this.config.model.imageSize;
+    const started = performance.now();
+    const outputs = tf.tidy(() => {
+      const images = tf.tensor4d(pixels, [batch, size, size, 3], 'int32').toFloat();
+      return this.trainer.trainStep(images as tf.Tensor4D, hyper);
+    });
+    const [total, con, bpd, top1] = await Promise.all([
+      outputs.total.data(),
+      outputs.con.data(),
+      outputs.bpd.data(),
+      outputs.conTop1.data(),
+    ]);
+    tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
+    const msPerStep = performance.now() - started;
+    return {
+      step: this.trainer.step,
+      hyper,
+      metrics: {
+        lossTotal: total[0],
+        lossCon: con[0],
+        bitsPerDim: bpd[0],
+        conTop1: top1[0],
+        msPerStep,
+        imagesPerSec: (batch * 1000) / msPerStep,
+      },
+    };
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+  }
+}

@@ -3,7 +3,9 @@ import { defineConfig } from '@playwright/test';
 
 // Playwright cannot download its own browsers here: use Debian's Chromium when it is installed.
 const systemChromium = '/usr/bin/chromium';
-const port = 4173;
+// E2E_PORT and E2E_DIST let several checkouts or sessions test their own build side by side.
+const port = Number(process.env.E2E_PORT ?? 4173);
+const outDir = process.env.E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -23,7 +25,7 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort --outDir ${outDir}`,
     url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

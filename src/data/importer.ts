@@ -148,8 +148,8 @@ class Filler {
 /** TIFF and HEIC are tried (Safari decodes them) but most browsers cannot: say so plainly. */
 function explainDecodeFailure(item: ImageItem, reason: string): string {
   const mime = item.info.mime;
-  if (mime === 'image/tiff') return `TIFF is not supported by this browser's image decoder (${reason})`;
-  if (mime === 'image/heic') return `HEIC is not supported by this browser's image decoder (${reason})`;
+  if (mime === 'image/tiff') return "TIFF: this browser's image decoder does not support it";
+  if (mime === 'image/heic') return "HEIC: this browser's image decoder does not support it";
   return reason;
 }
 

@@ -84,3 +84,10 @@ describe('zip reader', () => {
     expect(readZipEntry(zip, l.entries[1]).length).toBe(5000);
   });
 });
+
+describe('entry names', () => {
+  it('reads UTF-8 names with or without the UTF-8 flag', () => {
+    const zip = zipSync({ 'chats/élan.png': new Uint8Array([1]) });
+    expect(listZip(zip).entries[0].name).toBe('chats/élan.png');
+  });
+});

@@ -36,7 +36,9 @@ const u16 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
 const u32 = (b: Uint8Array, o: number) => (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
 const u64 = (b: Uint8Array, o: number) => u32(b, o) + u32(b, o + 4) * 4294967296;
 const utf8 = new TextDecoder('utf-8');
-// Names without the UTF-8 flag are CP437 by spec; latin1 keeps ASCII names exact and never throws.
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+// Names without the UTF-8 flag are CP437 by spec, but macOS and Linux tools write UTF-8 without setting
+// the flag: try strict UTF-8 first, then latin1 (keeps ASCII exact and never throws).
 const latin1 = new TextDecoder('latin1');
 
 export function looksLikeZip(b: Uint8Array): boolean {
@@ -70,7 +72,12 @@ export function readZipEntry(bytes: Uint8Array, e: ZipEntry): Uint8Array {
 }
 
 function decodeName(b: Uint8Array, flags: number): string {
-  return (flags & 0x800 ? utf8 : latin1).decode(b);
+  if (flags & 0x800) return utf8.decode(b);
+  try {
+    return strictUtf8.decode(b);
+  } catch {
+    return latin1.decode(b);
+  }
 }
 
 /** Fills 0xFFFFFFFF fields from a zip64 extra field (id 1), in the order the spec gives. */

@@ -33,10 +33,40 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+// Lets tfjs-backend-wasm's threaded build run from a bundle. Its pthread workers load
+// `var WasmBackendModuleThreadedSimd = ` + factory.toString(): the factory's source without its
+// closure. The factory reads one closure variable, `_scriptDir`, behind a typeof guard that the
+// minifier drops after renaming it, so each pthread worker died with "ReferenceError: e is not
+// defined". In a browser `_scriptDir` is always undefined there and tfjs always passes
+// mainScriptUrlOrBlob, so both uses can go and the factory no longer needs its closure.
+function tfjsWasmThreads(): Plugin {
+  const factory = /tfjs-backend-wasm[\\/]wasm-out[\\/]tfjs-backend-wasm-threaded-simd\.js$/;
+  const uses: [string, string][] = [
+    ['if(typeof _scriptDir !== "undefined" && _scriptDir){scriptDirectory=_scriptDir}', ''],
+    ['Module["mainScriptUrlOrBlob"]||_scriptDir', 'Module["mainScriptUrlOrBlob"]'],
+  ];
+  return {
+    name: 'hybrid-lab-tfjs-wasm-threads',
+    transform(code, id) {
+      if (!factory.test(id.split('?')[0])) return null;
+      // Fail the build rather than ship a bundle whose threads silently break again.
+      for (const [from] of uses) if (!code.includes(from)) throw new Error(`tfjs-backend-wasm changed: ${from} not found`);
+      return { code: uses.reduce((out, [from, to]) => out.split(from).join(to), code), map: null };
+    },
+  };
+}
+
 export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
-  worker: { format: 'es' },
+  // tfjs lives in the workers; the plugin makes its threaded wasm build survive bundling.
+  worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  build: { target: 'es2022', chunkSizeWarningLimit: 4000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 4000,
+    // bench.html is the benchmark page scripts/bench.mjs drives (issue 8); it shares the app's worker code.
+    // views-bench.html times the embedding view's pan with 10,000 points (scripts/bench-views.mjs, issue 4).
+    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html', viewsBench: 'views-bench.html' } },
+  },
 });

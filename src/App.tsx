@@ -1,15 +1,20 @@
 import { BackendBadge } from './app/BackendBadge';
 import { DatasetPanel } from './app/DatasetPanel';
+import { EmbeddingPanel } from './app/EmbeddingPanel';
+import { EvalPanel } from './app/EvalPanel';
 import { LossChart } from './app/LossChart';
 import { MetricReadouts } from './app/MetricReadouts';
 import { RunList } from './app/RunList';
+import { SamplesPanel } from './app/SamplesPanel';
 import { StatusMessage } from './app/StatusMessage';
+import { StoragePanel } from './app/StoragePanel';
 import { TrainingControls } from './app/TrainingControls';
 import { useTrainer } from './app/useTrainer';
 
 export function App() {
-  const { snapshot, actions } = useTrainer();
+  const { snapshot, actions, views, datasetUi } = useTrainer();
   const selected = snapshot.runs.find((run) => run.id === snapshot.selectedRunId) ?? null;
+  const runViews = (selected && views.byRun.get(selected.id)) || { pca: null, umap: null, samples: null };
   return (
     <div className="app">
       <header className="app-header">
@@ -20,13 +25,19 @@ export function App() {
       <StatusMessage status={snapshot.status} />
       <main className="layout">
         <aside className="sidebar">
-          <DatasetPanel dataset={snapshot.dataset} progress={snapshot.progress} />
+          <DatasetPanel dataset={snapshot.dataset} progress={snapshot.progress} ui={datasetUi} ood={snapshot.evals.ood} actions={actions} />
           <TrainingControls run={selected} actions={actions} />
           <RunList runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} actions={actions} />
+          <StoragePanel storage={snapshot.storage} runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} version={snapshot.version} actions={actions} />
         </aside>
         <div className="content">
           <MetricReadouts run={selected} />
-          <LossChart run={selected} version={snapshot.version} />
+          <LossChart runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} version={snapshot.version} />
+          <div className="views">
+            <EmbeddingPanel runViews={runViews} views={views} actions={actions} />
+            <SamplesPanel samples={runViews.samples} views={views} actions={actions} />
+          </div>
+          <EvalPanel runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} evals={snapshot.evals} actions={actions} />
         </div>
       </main>
     </div>

@@ -4,6 +4,9 @@
 
 import type { BackendName, HyperParams, RunConfig } from '../config';
 import type { DatasetSummary, FromWorker, RunStatus, StepMetrics } from '../protocol';
+import { nextRunColor } from '../runPresets';
+import { initialEvalState, reduceEval, type EvalState } from './evalStore';
+import type { StorageInfo } from '../persist/messages';
 
 export interface MetricPoint extends StepMetrics {
   step: number;
@@ -25,6 +28,10 @@ export interface RunView {
   /** Steps where the hyperparameters actually used differ from the previous step's. */
   hyperChanges: HyperChange[];
   lastHyperUsed: HyperParams | null;
+  /** The run's colour in every chart and list; kept for its lifetime. */
+  color: string;
+  /** The run and step it was forked from; null for a run trained from scratch. */
+  forkedFrom: { runId: string; step: number } | null;
 }
 
 export interface StatusLine {
@@ -39,6 +46,10 @@ export interface TrainerSnapshot {
   runs: RunView[];
   selectedRunId: string | null;
   status: StatusLine;
+  /** Evaluation suite state (issue 5), reduced in evalStore.ts. */
+  evals: EvalState;
+  /** What IndexedDB holds (issue 6); null until the worker has opened it. */
+  storage: StorageInfo | null;
   version: number;
 }
 
@@ -54,6 +65,8 @@ export class TrainerStore {
     runs: [],
     selectedRunId: null,
     status: { kind: 'info', text: 'Starting the training worker…' },
+    evals: initialEvalState(),
+    storage: null,
     version: 0,
   };
   private readonly listeners = new Set<() => void>();
@@ -86,6 +99,8 @@ export class TrainerStore {
   }
 
   apply(event: FromWorker): void {
+    const evals = reduceEval(this.state.evals, event);
+    if (evals !== this.state.evals) this.update({ evals });
     switch (event.type) {
       case 'ready':
         this.update({
@@ -103,6 +118,10 @@ export class TrainerStore {
           status: { kind: 'info', text: `Loaded ${event.summary.name}: ${event.summary.trainCount} training images` },
         });
         return;
+      case 'datasetStopped':
+        // The worker kept the previous dataset; only the progress bar goes.
+        this.update({ progress: null, status: { kind: event.reason === 'failed' ? 'error' : 'info', text: event.message } });
+        return;
       case 'runCreated': {
         const run: RunView = {
           id: event.runId ?? 'run',
@@ -113,8 +132,29 @@ export class TrainerStore {
           history: [],
           hyperChanges: [],
           lastHyperUsed: null,
+          color: nextRunColor(this.state.runs.map((r) => r.color)),
+          forkedFrom: event.forkedFrom ?? null,
         };
         this.update({ runs: [...this.state.runs, run], selectedRunId: this.state.selectedRunId ?? run.id });
+        return;
+      }
+      case 'runRestored': {
+        // A run back from a checkpoint or a file: created like any run, then its history replayed
+        // through the same cases as live events, so curves, marks and evaluations come back as they were.
+        const { runId, step, config, forkedFrom } = event;
+        this.apply({ type: 'runCreated', runId, step, config, ...(forkedFrom ? { forkedFrom } : {}) });
+        for (const past of event.history) this.apply(past);
+        if (event.runId) this.updateRun(event.runId, (run) => ({ ...run, status: event.status, step: event.step, hyper: { ...event.hyper } }));
+        this.update({ status: { kind: 'info', text: event.message } });
+        return;
+      }
+      case 'storageInfo':
+        this.update({ storage: event.info });
+        return;
+      case 'runDeleted': {
+        const runs = this.state.runs.filter((run) => run.id !== event.runId);
+        const selectedRunId = runs.some((run) => run.id === this.state.selectedRunId) ? this.state.selectedRunId : (runs[0]?.id ?? null);
+        this.update({ runs, selectedRunId });
         return;
       }
       case 'runStatus':

@@ -5,6 +5,12 @@ import { useEffect, useMemo, useSyncExternalStore } from 'react';
 import { configFromUrl, configToUrl, defaultPresetFor, type AppConfig, type HyperParams, type PresetName } from '../config';
 import type { FromWorker, ToWorker } from '../protocol';
 import { TrainerStore, type TrainerSnapshot } from './trainerStore';
+import { RunViewsController, type RunActions, type ViewActions } from './runViewsController';
+import type { ViewSnapshot } from './viewStore';
+import { BUILTIN_OOD, createEvalActions, type EvalActions } from './evalActions';
+import { DatasetController, type DatasetActions, type DatasetUiState } from './datasetController';
+import { PersistController, type PersistActions } from './persistController';
+import { downloadBytes } from './download';
 
 const BUILTIN_DATASET = {
   kind: 'url' as const,
@@ -13,7 +19,7 @@ const BUILTIN_DATASET = {
   testUrl: `${import.meta.env.BASE_URL}datasets/cifar10-test-1k.zip`,
 };
 
-export interface TrainerActions {
+export interface TrainerActions extends RunActions, ViewActions, EvalActions, DatasetActions, PersistActions {
   start(): void;
   pause(): void;
   step(): void;
@@ -23,6 +29,9 @@ export interface TrainerActions {
 
 class TrainerConnection {
   readonly store = new TrainerStore();
+  readonly runViews: RunViewsController;
+  readonly datasets: DatasetController;
+  readonly persistence: PersistController;
   private readonly worker: Worker;
   private config: AppConfig;
   private readonly urlNamesPreset: boolean;
@@ -30,14 +39,26 @@ class TrainerConnection {
   constructor(private readonly search: string) {
     this.urlNamesPreset = new URLSearchParams(search).has('preset');
     this.config = configFromUrl(search);
+    this.runViews = new RunViewsController({ post: (m) => this.post(m), store: this.store, baseConfig: () => this.config });
+    this.datasets = new DatasetController({ post: (m) => this.post(m), store: this.store, runConfig: () => this.config });
+    this.persistence = new PersistController({
+      post: (m, transfer) => this.post(m, transfer),
+      store: this.store,
+      // A restored or imported run is new to the other controllers (ids, views) as a created one is.
+      announce: (created) => {
+        this.runViews.onEvent(created);
+        this.datasets.onEvent(created);
+      },
+      download: downloadBytes,
+    });
     this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
     this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.onEvent(event.data);
     this.worker.onerror = (event) => this.store.setStatus({ kind: 'error', text: `The training worker failed: ${event.message}` });
     this.post({ type: 'init', backend: this.config.backend });
   }
 
-  post(message: ToWorker): void {
-    this.worker.postMessage(message);
+  post(message: ToWorker, transfer: Transferable[] = []): void {
+    this.worker.postMessage(message, transfer);
   }
 
   dispose(): void {
@@ -51,13 +72,24 @@ class TrainerConnection {
 
   private onEvent(event: FromWorker): void {
     this.store.apply(event);
+    this.runViews.onEvent(event);
+    this.datasets.onEvent(event);
+    this.persistence.onEvent(event);
     switch (event.type) {
       case 'ready':
         if (!this.urlNamesPreset) this.config = configFromUrl(this.search, defaultPresetFor(event.backend));
-        this.post({ type: 'loadDataset', source: BUILTIN_DATASET, imageSize: this.config.model.imageSize });
+        // The worker restores the saved dataset and runs (issue 6), or loads the built-in dataset.
+        this.post({ type: 'restoreSession', builtin: BUILTIN_DATASET, imageSize: this.config.model.imageSize });
+        this.post({ type: 'setOodSource', source: BUILTIN_OOD });
         return;
       case 'datasetReady':
-        this.post({ type: 'createRun', runId: 'run-1', config: this.config });
+        // While restoring, the saved runs are the dataset's runs; sessionRestored says if there are none.
+        if (this.persistence.restoring) return;
+        // Runs on the old data are replaced by one fresh run (the person confirmed before importing).
+        this.datasets.replaceRuns();
+        return;
+      case 'sessionRestored':
+        if (event.runs === 0) this.datasets.replaceRuns();
         return;
       case 'runCreated':
         if (this.config.autostart && event.runId) this.post({ type: 'start', runId: event.runId });
@@ -92,15 +124,26 @@ class TrainerConnection {
         this.post({ type: 'setHyper', runId: run.id, hyper: patch });
         this.writeUrl();
       },
-      selectRun: (runId) => this.store.selectRun(runId),
+      selectRun: (runId) => {
+        this.store.selectRun(runId);
+        this.runViews.syncViews();
+        this.writeUrl();
+      },
+      ...this.runViews.runActions(),
+      ...this.runViews.viewActions(),
+      ...createEvalActions((m) => this.post(m), this.store),
+      ...this.datasets.actions(),
+      ...this.persistence.actions(),
     };
   }
 }
 
-export function useTrainer(): { snapshot: TrainerSnapshot; actions: TrainerActions } {
+export function useTrainer(): { snapshot: TrainerSnapshot; actions: TrainerActions; views: ViewSnapshot; datasetUi: DatasetUiState } {
   const connection = useMemo(() => new TrainerConnection(window.location.search), []);
   useEffect(() => () => connection.dispose(), [connection]);
   const snapshot = useSyncExternalStore(connection.store.subscribe, connection.store.getSnapshot);
+  const views = useSyncExternalStore(connection.runViews.views.subscribe, connection.runViews.views.getSnapshot);
+  const datasetUi = useSyncExternalStore(connection.datasets.subscribe, connection.datasets.getSnapshot);
   const actions = useMemo(() => connection.actions(), [connection]);
-  return { snapshot, actions };
+  return { snapshot, actions, views, datasetUi };
 }

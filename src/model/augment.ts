@@ -162,8 +162,11 @@ export function cleanView(images: tf.Tensor4D, seed: number, step: number): tf.T
   const b = images.shape[0];
   const flags = new Array<boolean>(b);
   for (let i = 0; i < b; i++) flags[i] = rng.bernoulli(0.5);
+  // A 0/1 blend rather than tf.where: where broadcasts its [B,1,1,1] mask with a Tile, which
+  // tfjs-backend-wasm runs element by element in JS. 1·x + 0·y is exact, so pixels stay integers.
   return tf.tidy(() => {
-    const mask = tf.tensor4d(flags.map((f) => (f ? 1 : 0)), [b, 1, 1, 1], 'bool');
-    return tf.where(mask, tf.reverse(images, 2), images) as tf.Tensor4D;
+    const flip = tf.tensor4d(flags.map((f) => (f ? 1 : 0)), [b, 1, 1, 1]);
+    const keep = tf.tensor4d(flags.map((f) => (f ? 0 : 1)), [b, 1, 1, 1]);
+    return tf.add(tf.mul(tf.reverse(images, 2), flip), tf.mul(images, keep)) as tf.Tensor4D;
   });
 }

@@ -1,6 +1,7 @@
 // The two losses of DESIGN §1 as pure tensor functions, parameterised exactly as
 // ../shared/reference/make_vectors.py (so the reference vectors test them directly).
 import * as tf from '@tensorflow/tfjs';
+import { logSumExpLast } from './ops';
 
 /** Stands in for -inf on masked logits: finite so gradients never see inf - inf. */
 const MASKED = -1e9;
@@ -85,12 +86,15 @@ export function dmolNllPerElement(x: tf.Tensor, logitProbs: tf.Tensor, means: tf
     const logPdfMid = tf.sub(tf.sub(midIn, ls), tf.mul(2, tf.softplus(midIn)));
     const inner = binLogProb(cdfDelta, logPdfMid);
     // Edge tests on the integer value itself (equivalent to xs < -0.999 / xs > 0.999).
-    const logProbs = tf.where(
-      tf.lessEqual(xf, 0.5),
-      logCdfPlus,
-      tf.where(tf.greaterEqual(xf, 254.5), logOneMinusCdfMin, inner),
-    );
-    return tf.neg(tf.logSumExp(tf.add(logProbs, tf.logSoftmax(logitProbs, -1)), -1));
+    // Bin family of each sub-pixel, from the data alone. Blending with 0/1 weights instead of
+    // tf.where avoids where's broadcast (a Tile of the mask per call); exact, every branch is finite.
+    const low = tf.cast(tf.lessEqual(xf, 0.5), 'float32');
+    const high = tf.cast(tf.greaterEqual(xf, 254.5), 'float32');
+    const mid = tf.sub(1, tf.add(low, high));
+    const logProbs = tf.addN([tf.mul(low, logCdfPlus), tf.mul(high, logOneMinusCdfMin), tf.mul(mid, inner)]);
+    // −log Σ_m softmax(l)_m·P_m = LSE(l) − LSE(l + log P), with LSE's gradient written by hand.
+    const nll = tf.sub(logSumExpLast(logitProbs), logSumExpLast(tf.add(logProbs, logitProbs)));
+    return tf.squeeze(nll, [nll.rank - 1]);
   });
 }
 

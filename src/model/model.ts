@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { dmolNllPerElement, l2Normalize } from './losses';
 import { createParams, dimsOf, type Dims, type HybridParams, type NamedVariable } from './params';
+import { dense } from './ops';
 import { causalMask, gelu, layerNorm, linear, transformerBlock } from './transformer';
 
 /** Mixture parameters for every sub-pixel: each [B, N', P·P·3, M]. */
@@ -96,9 +97,18 @@ export class HybridModel {
   mixture(decoded: tf.Tensor2D, batch: number, from = 0, count = this.dims.numPatches): MixtureParams {
     const { dim, tokens, patchDim, mixtures: m } = this.dims;
     const rows = tf.reshape(tf.slice(tf.reshape(decoded, [batch, tokens, dim]), [0, from, 0], [batch, count, dim]), [batch * count, dim]);
-    const out = linear(layerNorm(rows as tf.Tensor2D, this.params.genNorm), this.params.genHead);
-    const [logits, means, logScales] = tf.split(tf.reshape(out, [batch, count, patchDim, 3 * m]), 3, -1) as tf.Tensor4D[];
-    return { logits, means, logScales };
+    const h = layerNorm(rows as tf.Tensor2D, this.params.genNorm);
+    // The head's columns are (sub-pixel, [logits | means | logScales], M). Rather than one matMul and
+    // a split of its large output along the last axis (a full copy per part on wasm, and a slow
+    // concat in the gradient), each part is its own matMul over a slice of the small weight matrix.
+    const w = tf.reshape(this.params.genHead.w, [dim, patchDim, 3 * m]);
+    const b = tf.reshape(this.params.genHead.b, [patchDim, 3 * m]);
+    const part = (k: number): tf.Tensor4D => {
+      const wk = tf.reshape(tf.slice(w, [0, 0, k * m], [dim, patchDim, m]), [dim, patchDim * m]) as tf.Tensor2D;
+      const bk = tf.reshape(tf.slice(b, [0, k * m], [patchDim, m]), [patchDim * m]) as tf.Tensor1D;
+      return tf.reshape(dense(h, wk, bk), [batch, count, patchDim, m]);
+    };
+    return { logits: part(0), means: part(1), logScales: part(2) };
   }
 
   /** Per-image NLL in nats [B] of integer-valued patches [B,N,P·P·3] given the decoder output. */

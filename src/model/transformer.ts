@@ -1,27 +1,29 @@
 // Causal pre-LN transformer blocks, written for tfjs's dispatch cost: the hidden state stays a 2-D
-// [B·T, d] matrix so every linear layer is one matMul over all rows, QKV is one fused matMul, and
-// all heads of all images go through one batched matMul pair. No per-head or per-image JS loops.
+// [B·T, d] matrix so every linear layer is one fused matMul+bias over all rows, QKV is one fused
+// matMul, and all heads of all images go through one batched matMul pair. No per-head or per-image
+// JS loops. Linear, LayerNorm and GELU carry hand-written gradients (ops.ts). Every transpose is at
+// most rank 4: tfjs-backend-wasm runs rank-5+ transposes in a per-element generic loop (~50× slower).
 import * as tf from '@tensorflow/tfjs';
+import { causalAttention } from './attention';
+import { dense, gelu as geluOp, layerNorm2d } from './ops';
 import type { Block, Linear, Norm } from './params';
-
-const LN_EPS = 1e-5;
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
 
 /** Rows × W + b on a 2-D matrix. */
 export function linear(x: tf.Tensor2D, p: Linear): tf.Tensor2D {
-  return tf.add(tf.matMul(x, p.w as tf.Tensor2D), p.b);
+  return dense(x, p.w as tf.Tensor2D, p.b as tf.Tensor1D);
 }
 
 /** LayerNorm over the last axis (any rank). */
 export function layerNorm<T extends tf.Tensor>(x: T, p: Norm): T {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, LN_EPS))), p.g), p.b) as T;
+  const d = x.shape[x.rank - 1];
+  const rows = x.rank === 2 ? (x as unknown as tf.Tensor2D) : tf.reshape(x, [-1, d]) as tf.Tensor2D;
+  const y = layerNorm2d(rows, p.g as tf.Tensor1D, p.b as tf.Tensor1D);
+  return (x.rank === 2 ? y : tf.reshape(y, x.shape)) as unknown as T;
 }
 
 /** GELU, tanh approximation (GPT-2). */
 export function gelu<T extends tf.Tensor>(x: T): T {
-  const inner = tf.mul(tf.add(x, tf.mul(0.044715, tf.mul(tf.mul(x, x), x))), SQRT_2_OVER_PI);
-  return tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(inner))) as T;
+  return geluOp(x);
 }
 
 /**
@@ -39,12 +41,10 @@ export function attention(x: tf.Tensor2D, block: Block, batch: number, tokens: n
   const d = x.shape[1];
   const dh = d / heads;
   const qkv = linear(x, block.qkv); // [B·T, 3d], columns ordered (q|k|v, head, dh)
-  // [B, T, 3, h, dh] → [3, B, h, T, dh]: one transpose separates q, k, v and groups heads per image.
-  const grouped = tf.reshape(tf.transpose(tf.reshape(qkv, [batch, tokens, 3, heads, dh]), [2, 0, 3, 1, 4]), [3, batch * heads, tokens, dh]);
-  const [q, k, v] = tf.split(grouped, 3, 0).map((t) => tf.reshape(t, [batch * heads, tokens, dh]) as tf.Tensor3D);
-  // Scaling q ([.., T, dh]) is cheaper than scaling the scores ([.., T, T]).
-  const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(dh)), k, false, true), mask);
-  const context = tf.matMul(tf.softmax(scores, -1), v); // [B·h, T, dh]
+  // [B, T, 3h, dh] → [B, 3h, T, dh] (rank 4), then q, k, v are thirds of axis 1: [B, h, T, dh] each.
+  const grouped = tf.transpose(tf.reshape(qkv, [batch, tokens, 3 * heads, dh]), [0, 2, 1, 3]);
+  const [q, k, v] = tf.split(grouped, 3, 1).map((t) => tf.reshape(t, [batch * heads, tokens, dh]) as tf.Tensor3D);
+  const context = causalAttention(q, k, v, mask, 1 / Math.sqrt(dh)); // [B·h, T, dh]
   const merged = tf.reshape(tf.transpose(tf.reshape(context, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]);
   return linear(merged as tf.Tensor2D, block.proj);
 }

@@ -4,11 +4,12 @@
 
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendRequest } from '../config';
+import type { MemoryLimits } from '../model/memoryEstimate';
 
 export interface BackendChoice {
   backend: BackendName;
@@ -20,25 +21,46 @@ interface AdapterProbe {
   usable: boolean;
   description: string | null;
   why: string;
+  maxBufferBytes: number;
+}
+
+const GiB = 2 ** 30;
+/** We cannot read a GPU's memory size; this budget refuses what no consumer GPU tab would hold. */
+const WEBGPU_BUDGET_BYTES = 4 * GiB;
+/** wasm32 addresses at most 4 GiB; leave room for the module and the dataset copy. */
+const WASM_BUDGET_BYTES = 3 * GiB;
+
+let lastProbe: AdapterProbe | null = null;
+
+/** What the active backend can hold, for the pre-flight check of a new run. */
+export function memoryLimitsFor(backend: BackendName): MemoryLimits {
+  if (backend === 'webgpu') {
+    return { maxTensorBytes: lastProbe?.maxBufferBytes ?? 128 * 2 ** 20, totalBudgetBytes: WEBGPU_BUDGET_BYTES };
+  }
+  if (backend === 'wasm') return { maxTensorBytes: Infinity, totalBudgetBytes: WASM_BUDGET_BYTES };
+  // cpu and webgl keep tensors in the JS heap (webgl also in textures); Chromium tells the heap limit.
+  const heap = (performance as Performance & { memory?: { jsHeapSizeLimit: number } }).memory?.jsHeapSizeLimit;
+  return { maxTensorBytes: Infinity, totalBudgetBytes: heap ?? 2 * GiB };
 }
 
 async function probeWebGpu(): Promise<AdapterProbe> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { usable: false, description: null, why: 'this browser exposes no WebGPU' };
+  if (!gpu) return { usable: false, description: null, why: 'this browser exposes no WebGPU', maxBufferBytes: 0 };
   let adapter: GPUAdapter | null = null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {
-    return { usable: false, description: null, why: `requesting a WebGPU adapter failed (${String(error)})` };
+    return { usable: false, description: null, why: `requesting a WebGPU adapter failed (${String(error)})`, maxBufferBytes: 0 };
   }
-  if (!adapter) return { usable: false, description: null, why: 'no WebGPU adapter is available' };
+  if (!adapter) return { usable: false, description: null, why: 'no WebGPU adapter is available', maxBufferBytes: 0 };
+  const maxBufferBytes = Math.min(adapter.limits.maxStorageBufferBindingSize, adapter.limits.maxBufferSize);
   const info = adapter.info;
   const description = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
   const isSoftware = adapter.isFallbackAdapter || /swiftshader|llvmpipe|software/i.test(description);
   if (isSoftware) {
-    return { usable: false, description, why: `the WebGPU adapter is a software fallback (${description}), slower than wasm` };
+    return { usable: false, description, why: `the WebGPU adapter is a software fallback (${description}), slower than wasm`, maxBufferBytes };
   }
-  return { usable: true, description, why: `WebGPU adapter ${description}` };
+  return { usable: true, description, why: `WebGPU adapter ${description}`, maxBufferBytes };
 }
 
 let wasmConfigured = false;
@@ -49,20 +71,47 @@ function configureWasm(): void {
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedUrl,
   });
-  // The threaded build spawns its pthread workers from an inlined script that breaks once bundled
-  // (ReferenceError inside the blob worker), so threads stay off until that is solved.
-  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  // Threads: tfjs picks its threaded build when the page is cross-origin isolated (COOP/COEP, see
+  // vite.config.ts), else the single-threaded SIMD build; a caller may set
+  // WASM_HAS_MULTITHREAD_SUPPORT false beforehand to force the latter. Its pthread workers used to
+  // die once bundled ("ReferenceError: e is not defined"): the tfjsWasmThreads plugin in
+  // vite.config.ts fixes that. Training owns this worker, so XNNPACK may use every logical core.
+  setThreadsCount(logicalCores());
   wasmConfigured = true;
+}
+
+function logicalCores(): number {
+  return Math.max(1, self.navigator.hardwareConcurrency || 1);
+}
+
+/**
+ * tfjs-backend-wasm caps its thread pool at navigator.hardwareConcurrency / 2, read once while its
+ * module initialises (it assumes two hyperthreads per core): one thread on a 2-vCPU machine,
+ * whatever setThreadsCount asks. While it initialises we report twice the real count, so the cap
+ * is the real count; the returned function puts the browser's value back.
+ */
+function uncapWasmThreads(): () => void {
+  const cores = logicalCores();
+  const nav = self.navigator as Navigator & { hardwareConcurrency: number };
+  try {
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
+  } catch {
+    return () => undefined; // not overridable here: tfjs keeps its default
+  }
+  return () => void delete (nav as Partial<typeof nav>).hardwareConcurrency;
 }
 
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'wasm') configureWasm();
+  const restore = name === 'wasm' ? uncapWasmThreads() : () => undefined;
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
     return ok && tf.getBackend() === name;
   } catch {
     return false;
+  } finally {
+    restore();
   }
 }
 
@@ -72,6 +121,7 @@ async function activate(name: BackendName): Promise<boolean> {
  */
 export async function selectBackend(request: BackendRequest): Promise<BackendChoice> {
   const probe = await probeWebGpu();
+  lastProbe = probe;
   const adapter = probe.description;
   if (request !== 'auto') {
     if (await activate(request)) return { backend: request, reason: `forced by ?backend=${request}`, adapter };

@@ -3,13 +3,20 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams, RunConfig } from '../config';
 import type { RunStatus, StepMetrics } from '../protocol';
-import { Batcher } from '../data/batcher';
+import { Batcher, type BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/store';
-import { HybridTrainer } from '../model/trainer';
+import { HybridTrainer, type TrainerState } from '../model/trainer';
 
 export interface StepReport {
   step: number;
   metrics: StepMetrics;
+  hyper: HyperParams;
+}
+
+/** Everything that decides a run's future steps: what a fork copies. */
+export interface RunCheckpoint {
+  trainer: TrainerState;
+  batcher: BatcherState;
   hyper: HyperParams;
 }
 
@@ -18,7 +25,8 @@ export class TrainingRun {
   readonly config: RunConfig;
   status: RunStatus = 'idle';
   private hyper: HyperParams;
-  private readonly trainer: HybridTrainer;
+  /** Public for the live views (represent, sample); only the worker ever holds a TrainingRun. */
+  readonly trainer: HybridTrainer;
   private readonly batcher: Batcher;
 
   constructor(id: string, config: RunConfig, train: ImageSet) {
@@ -37,6 +45,23 @@ export class TrainingRun {
 
   get step(): number {
     return this.trainer.step;
+  }
+
+  /** The hyperparameters the next step will use. */
+  get currentHyper(): HyperParams {
+    return { ...this.hyper };
+  }
+
+  /** Call under the device lock: the export awaits reads, and a step in between would mix two steps. */
+  async exportCheckpoint(): Promise<RunCheckpoint> {
+    return { trainer: await this.trainer.exportState(), batcher: this.batcher.getState(), hyper: { ...this.hyper } };
+  }
+
+  /** Weights, optimiser state, step, data position and hyperparameters, exactly. */
+  importCheckpoint(checkpoint: RunCheckpoint): void {
+    this.trainer.importState(checkpoint.trainer);
+    this.batcher.setState(checkpoint.batcher);
+    this.hyper = { ...checkpoint.hyper };
   }
 
   /** Takes effect at the next step; nothing is rebuilt. */

@@ -3,6 +3,7 @@
 
 import type { FromWorker } from '../protocol';
 import type { TrainingRun } from './run';
+import { deviceLock } from './deviceLock';
 
 export type Emit = (event: FromWorker) => void;
 
@@ -19,6 +20,8 @@ export class Scheduler {
   readonly runs = new Map<string, TrainingRun>();
   private readonly singleSteps = new Set<string>();
   private looping = false;
+  /** Called after every successful step (the live views refresh every K steps from here). */
+  readonly afterStep: Array<(run: TrainingRun) => void> = [];
 
   constructor(private readonly emit: Emit) {}
 
@@ -31,7 +34,8 @@ export class Scheduler {
     if (!run) return;
     this.runs.delete(runId);
     this.singleSteps.delete(runId);
-    run.dispose();
+    // Under the device lock: a step or view job of this run may be awaiting a read right now.
+    void deviceLock.run(async () => run.dispose());
   }
 
   start(runId: string): void {
@@ -84,9 +88,12 @@ export class Scheduler {
 
   private async stepRun(run: TrainingRun): Promise<void> {
     try {
-      const report = await run.trainOneStep();
-      if (!this.runs.has(run.id)) return;
+      // The device lock puts view jobs and forks between steps, never inside one.
+      // A run deleted while this step waited for the lock is already disposed: skip it.
+      const report = await deviceLock.run(async () => (this.runs.has(run.id) ? run.trainOneStep() : null));
+      if (!report || !this.runs.has(run.id)) return;
       this.emit({ type: 'metrics', runId: run.id, step: report.step, metrics: report.metrics, hyper: report.hyper });
+      for (const listener of this.afterStep) listener(run);
       if (!Number.isFinite(report.metrics.lossTotal)) {
         this.setStatus(run, 'paused');
         this.emit({

@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+// `npm run bench`: builds the app (with its bench.html page), serves it cross-origin isolated like
+// `vite preview`, and runs the training step of each preset on each tfjs backend in headless system
+// Chromium, one fresh Web Worker per combination (src/bench/). Prints one line per combination, or
+// one JSON object per line with --json. Figures are measured here, never asserted.
+//
+//   npm run bench [-- --json] [--no-build] [--out DIR] [--port N] [--only wasm/tiny,cpu/tiny]
+//                 [--steps N] [--budget-scale X] [--kernels] [--single-thread]
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { build, preview } from 'vite';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+// Per-combination time budgets for the timed steps (ms). tiny runs everywhere; small where a step
+// takes seconds, not minutes. A combination times up to `steps` steps, at least MIN_STEPS.
+const PLAN = [
+  { backend: 'wasm', preset: 'tiny', budgetMs: 30_000 },
+  { backend: 'wasm', preset: 'small', budgetMs: 60_000 },
+  { backend: 'webgpu', preset: 'tiny', budgetMs: 30_000 },
+  { backend: 'webgpu', preset: 'small', budgetMs: 60_000 },
+  { backend: 'webgl', preset: 'tiny', budgetMs: 30_000 },
+  { backend: 'cpu', preset: 'tiny', budgetMs: 30_000 },
+];
+const MIN_STEPS = 3;
+
+function parseArgs(argv) {
+  const args = { json: false, build: true, out: path.join(root, '.bench', 'dist'), port: 4177, only: null, steps: 20, budgetScale: 1, kernels: false, threads: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => argv[++i];
+    if (a === '--json') args.json = true;
+    else if (a === '--no-build') args.build = false;
+    else if (a === '--out') args.out = path.resolve(value());
+    else if (a === '--port') args.port = Number(value());
+    else if (a === '--only') args.only = value().split(',');
+    else if (a === '--steps') args.steps = Number(value());
+    else if (a === '--budget-scale') args.budgetScale = Number(value());
+    else if (a === '--kernels') args.kernels = true;
+    else if (a === '--single-thread') args.threads = false;
+    else throw new Error(`unknown argument ${a} (see the header of scripts/bench.mjs)`);
+  }
+  return args;
+}
+
+const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
+const mib = (bytes) => (bytes === null ? '-' : `${(bytes / 2 ** 20).toFixed(1)}MiB`);
+
+function describe(r) {
+  const mem = (m) => `${m.numTensors}t/${mib(m.numBytes)}${m.gpuBytes === null ? '' : `/gpu ${mib(m.gpuBytes)}`}`;
+  const threads = r.wasmThreads === null ? '' : ` threads=${r.wasmThreads}`;
+  return [
+    `${r.backend.padEnd(6)} ${r.preset.padEnd(5)} ${fmt(r.msPerStep).padStart(8)} ms/step  ${fmt(r.imagesPerSec).padStart(6)} img/s`,
+    `${fmt(r.achievedGflops, 2).padStart(6)} GFLOP/s of ${fmt(r.matmulGflops, 1)} matmul (${fmt(100 * r.matmulFraction)}%)`,
+    `${fmt(r.flopsPerStep / 1e9, 2)} GFLOP/step  ${r.kernelsPerStep} kernels/step  first ${fmt(r.firstStepMs, 0)} ms`,
+    `steps ${r.stepsTimed}  mem ${mem(r.memoryAfterWarmup)} -> ${mem(r.memoryAfterSteps)}${threads}`,
+  ].join(' | ');
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const say = (line) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (args.build) {
+    say(`building into ${args.out} ...`);
+    await build({ root, logLevel: 'warn', build: { outDir: args.out, emptyOutDir: true } });
+  } else if (!existsSync(path.join(args.out, 'bench.html'))) {
+    throw new Error(`${args.out}/bench.html is missing: run without --no-build`);
+  }
+  const server = await preview({ root, logLevel: 'warn', build: { outDir: args.out }, preview: { host: '127.0.0.1', port: args.port, strictPort: true, open: false } });
+  const browser = await chromium.launch({
+    executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
+    // SwiftShader WebGPU needs the flag. No second --enable-features: it replaces Playwright's list.
+    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking'],
+  });
+  const machine = { chromium: browser.version(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown' };
+  say(`Chromium ${machine.chromium}, ${machine.cpus} × ${machine.cpuModel}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const consoleErrors = [];
+  const results = [];
+  let failed = false;
+  try {
+    const page = await browser.newPage();
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(msg.text());
+    });
+    page.on('pageerror', (error) => consoleErrors.push(String(error)));
+    await page.goto(`http://127.0.0.1:${args.port}/bench.html`);
+    await page.waitForFunction(() => 'hybridBench' in window);
+    const isolated = await page.evaluate(() => window.hybridBench.crossOriginIsolated);
+    say(`page cross-origin isolated: ${isolated}`);
+    const unavailable = new Set();
+    const plan = PLAN.filter((c) => !args.only || args.only.includes(`${c.backend}/${c.preset}`));
+    for (const combo of plan) {
+      if (unavailable.has(combo.backend)) continue;
+      const request = {
+        backend: combo.backend,
+        preset: combo.preset,
+        steps: args.steps,
+        budgetMs: combo.budgetMs * args.budgetScale,
+        minSteps: MIN_STEPS,
+        warmupSteps: 2,
+        wasmThreads: args.threads,
+        kernelHistogram: args.kernels,
+      };
+      const load = os.loadavg()[0];
+      try {
+        const result = await page.evaluate((r) => window.hybridBench.run(r), request);
+        results.push(result);
+        if (args.json) process.stdout.write(`${JSON.stringify({ ...result, ...machine, loadAvg1: load })}\n`);
+        else say(describe(result));
+        if (args.kernels && result.kernelHistogram) {
+          const top = Object.entries(result.kernelHistogram).sort((a, b) => b[1].ms - a[1].ms);
+          say(`  kernels (by profiled time): ${top.map(([k, e]) => `${k}×${e.count} ${e.ms.toFixed(1)}ms`).join(', ')}`);
+        }
+        for (const note of result.notes) say(`  note: ${note}`);
+      } catch (error) {
+        const message = String(error instanceof Error ? error.message : error).split('\n')[0];
+        if (/not available here/.test(message)) {
+          unavailable.add(combo.backend);
+          if (args.json) process.stdout.write(`${JSON.stringify({ backend: combo.backend, preset: combo.preset, available: false, error: message, ...machine })}\n`);
+          else say(`${combo.backend.padEnd(6)} unavailable: ${message}`);
+        } else {
+          failed = true;
+          say(`${combo.backend}/${combo.preset} failed: ${message}`);
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    await new Promise((resolve) => server.httpServer.close(resolve));
+  }
+  if (consoleErrors.length) {
+    say(`console errors (${consoleErrors.length}):`);
+    for (const e of consoleErrors.slice(0, 20)) say(`  ${e}`);
+  }
+  say(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  if (failed || results.length === 0) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : error}\n`);
+  process.exitCode = 1;
+});

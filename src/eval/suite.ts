@@ -1,0 +1,171 @@
+// The evaluation suite of DESIGN §2 for one frozen model: linear probe, kNN, OOD AUROC (bits/dim and
+// feature scores), corruption robustness, calibration and test bits/dim, on fixed seeded subsets.
+// Pure tfjs + the math of this folder (no DOM): the worker runs it between training steps, and the
+// unit tests run it in Node. Cancellable at every chunk and every few probe iterations.
+
+import type { ImageSet } from '../data/store';
+import { meanOf, summariseCorruptions } from './aggregate';
+import { auroc } from './auroc';
+import { expectedCalibrationError } from './calibration';
+import { CORRUPTION_KINDS, SEVERITIES } from './corruptions';
+import type { CorruptionScore, EvalProgress, EvalResults, EvalSettings, OodPartScore, OodSetInfo } from './evalTypes';
+import { featureOodScores, knnAccuracy } from './knn';
+import { fitLinearProbe } from './linearProbe';
+import { passUnits, runModelPasses, type CorruptionSpec, type EvaluableModel, type PassRequest } from './modelPasses';
+import type { OodPart } from './oodSet';
+import { distinctLabels, labelledRows, selectLabels, selectRows, seededSubset } from './subsets';
+
+export interface SuiteInput {
+  model: EvaluableModel;
+  train: ImageSet;
+  test: ImageSet;
+  numClasses: number;
+  oodParts: OodPart[];
+  oodInfo: OodSetInfo;
+  settings: EvalSettings;
+  /** Rows per device pass (see chunkSizeFor). */
+  chunkSize: number;
+}
+
+export interface SuiteOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: EvalProgress) => void;
+}
+
+/** Every corruption at every severity: the 25 corrupted copies of the test subset. */
+export const CORRUPTION_GRID: readonly CorruptionSpec[] = CORRUPTION_KINDS.flatMap((kind) => SEVERITIES.map((severity) => ({ kind, severity })));
+
+const ECE_BINS = 15;
+const KNN_K = 20;
+
+/** Why the label-needing evaluations cannot run on these subsets, or null when they can. */
+export function labelProblem(numClasses: number, trainLabels: Int32Array, testLabels: Int32Array): string | null {
+  if (numClasses < 2) return 'needs labels: the dataset has fewer than two classes';
+  if (distinctLabels(trainLabels) < 2) return 'needs labels: the training subset has fewer than two labelled classes';
+  if (testLabels.length === 0) return 'needs labels: the test subset has no labelled images';
+  return null;
+}
+
+export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): Promise<EvalResults> {
+  const started = performance.now();
+  const { settings, numClasses } = input;
+  const signal = opts.signal;
+  const train = seededSubset(input.train, settings.trainSubset, settings.seed);
+  const test = seededSubset(input.test, settings.testSubset, settings.seed + 1);
+  if (train.count === 0) throw new Error('the dataset has no training images to evaluate with');
+  if (test.count === 0) throw new Error('the dataset has no test images to evaluate on');
+  const trainRows = labelledRows(train.labels, numClasses);
+  const testRows = labelledRows(test.labels, numClasses);
+  const trainLabels = selectLabels(train.labels, trainRows);
+  const testLabels = selectLabels(test.labels, testRows);
+  const needsLabels = labelProblem(numClasses, trainLabels, testLabels);
+
+  const trainRequest: PassRequest = { bitsPerDim: false, corruptions: [], seed: settings.seed };
+  const testRequest: PassRequest = { bitsPerDim: true, corruptions: needsLabels ? [] : CORRUPTION_GRID, seed: settings.seed };
+  const oodRequest: PassRequest = { bitsPerDim: true, corruptions: [], seed: settings.seed };
+  const oodCount = input.oodParts.reduce((sum, part) => sum + part.set.count, 0);
+  // Progress counts images × model passes; the probe and the similarity searches get a share
+  // proportional to the images they touch.
+  const probeUnits = needsLabels ? 0 : train.count;
+  const searchUnits = test.count + oodCount + (needsLabels ? 0 : test.count);
+  const total =
+    train.count * passUnits(trainRequest) + test.count * passUnits(testRequest) + oodCount * passUnits(oodRequest) + probeUnits + searchUnits;
+  let done = 0;
+  let phase = '';
+  const report = (units = 0) => {
+    done += units;
+    opts.onProgress?.({ phase, done: Math.min(done, total), total });
+  };
+  const passes = (name: string, set: ImageSet, request: PassRequest) => {
+    phase = name;
+    report();
+    return runModelPasses(input.model, set, request, { chunkSize: input.chunkSize, signal, onUnits: report });
+  };
+
+  const trainOut = await passes('train features', train, trainRequest);
+  const testOut = await passes(needsLabels ? 'test features' : 'test features and 25 corruptions', test, testRequest);
+  const d = trainOut.d;
+  const testBpd = testOut.bitsPerDim as Float32Array;
+  const oodOuts = [];
+  for (const part of input.oodParts) oodOuts.push({ part, out: await passes(`OOD: ${part.name}`, part.set, oodRequest) });
+
+  phase = 'OOD scores';
+  report();
+  const testFeatureScores = await featureOodScores(testOut.features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
+  const oodParts: OodPartScore[] = [];
+  const allBpd: number[] = [];
+  const allFeature: number[] = [];
+  for (const { part, out } of oodOuts) {
+    const bpd = out.bitsPerDim as Float32Array;
+    const feature = await featureOodScores(out.features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
+    oodParts.push({ name: part.name, count: part.set.count, aurocBpd: auroc(bpd, testBpd), aurocFeature: auroc(feature, testFeatureScores) });
+    for (let i = 0; i < bpd.length; i++) {
+      allBpd.push(bpd[i]);
+      allFeature.push(feature[i]);
+    }
+  }
+  report(test.count + oodCount);
+
+  const labelled = needsLabels ? null : await labelledEvaluations();
+  return {
+    linearAcc: labelled?.linearAcc ?? null,
+    knnAcc: labelled?.knnAcc ?? null,
+    oodAurocBpd: oodCount > 0 ? auroc(allBpd, testBpd) : null,
+    oodAurocFeature: oodCount > 0 ? auroc(allFeature, testFeatureScores) : null,
+    corruptionAcc: labelled?.corruptionAcc ?? null,
+    corruptionRatio: labelled?.corruptionRatio ?? null,
+    corruptions: labelled?.corruptions ?? [],
+    ece: labelled?.ece ?? null,
+    testBpd: meanOf(testBpd),
+    oodParts,
+    ood: { ...input.oodInfo },
+    sizes: { train: train.count, test: test.count, ood: oodCount, labelledTrain: trainRows.length, labelledTest: testRows.length },
+    needsLabels,
+    probe: labelled?.probe ?? null,
+    seconds: (performance.now() - started) / 1000,
+  };
+
+  async function labelledEvaluations() {
+    const trainFeatures = selectRows(trainOut.features, d, trainRows);
+    const testFeatures = selectRows(testOut.features, d, testRows);
+    phase = 'linear probe';
+    report();
+    let probeDone = 0;
+    const probe = await fitLinearProbe(trainFeatures, trainRows.length, d, trainLabels, numClasses, {
+      // λ = 1/n is scikit-learn's default (C = 1) in mean-loss form: a probe on a few hundred images in
+      // d dimensions is nearly separable, and with a vanishing penalty its weights (and confidence)
+      // grow without bound, so it neither converges nor gives a meaningful calibration error.
+      l2: 1 / trainRows.length,
+      signal,
+      onProgress: (iteration, max) => {
+        const now = Math.floor((probeUnits * iteration) / max);
+        report(now - probeDone);
+        probeDone = now;
+      },
+    });
+    const linearAcc = probe.accuracy(testFeatures, testLabels);
+    const ece = expectedCalibrationError(probe.predictProbs(testFeatures), testLabels, numClasses, ECE_BINS);
+    const corruptions: CorruptionScore[] = CORRUPTION_GRID.map((spec, k) => ({
+      ...spec,
+      accuracy: probe.accuracy(selectRows(testOut.corrupted[k], d, testRows), testLabels),
+    }));
+    const summary = summariseCorruptions(corruptions, linearAcc);
+    phase = 'kNN';
+    report();
+    const knnAcc = await knnAccuracy(trainFeatures, trainLabels, testFeatures, testLabels, d, numClasses, {
+      k: KNN_K,
+      signal,
+      chunkSize: input.chunkSize,
+    });
+    report(test.count);
+    return {
+      linearAcc,
+      knnAcc,
+      ece,
+      corruptions,
+      corruptionAcc: summary.mean,
+      corruptionRatio: Number.isFinite(summary.ratio) ? summary.ratio : null,
+      probe: { iterations: probe.iterations, converged: probe.converged },
+    };
+  }
+}

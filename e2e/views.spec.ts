@@ -24,6 +24,12 @@ test('embedding view and samples grid show the selected run (tiny, wasm)', async
   await canvas.dblclick();
   await expect.poll(() => readNumber(page, 'embedding-view')).toBeGreaterThanOrEqual(all);
 
+  // UMAP on demand: parameters first, then progress, then the projection switches to it.
+  await page.locator('.umap-controls label', { hasText: 'epochs' }).locator('input').fill('50');
+  await page.getByTestId('umap-run').click();
+  await expect(page.locator('.embedding .hint').first()).toContainText('UMAP of', { timeout: 120_000 });
+  await expect.poll(() => readNumber(page, 'embedding-view')).toBeGreaterThanOrEqual(500);
+
   // A new temperature resamples on demand.
   const before = await page.getByTestId('samples-grid').locator('canvas').screenshot();
   await page.getByTestId('sample-temperature').fill('0.5');

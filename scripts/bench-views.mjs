@@ -38,10 +38,16 @@ function parseArgs(argv) {
 function startRecording() {
   const tasks = [];
   const frames = [];
+  const draws = [];
   const observer = new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) tasks.push(entry.duration);
   });
   observer.observe({ type: 'longtask', buffered: false });
+  // EmbeddingCanvas measures each redraw as 'embedding-draw'.
+  const drawObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) if (entry.name === 'embedding-draw') draws.push(entry.duration);
+  });
+  drawObserver.observe({ type: 'measure', buffered: false });
   let last = performance.now();
   let handle = 0;
   const tick = (t) => {
@@ -54,16 +60,21 @@ function startRecording() {
   window.__viewsBench = {
     stop: () => {
       observer.disconnect();
+      drawObserver.disconnect();
       cancelAnimationFrame(handle);
-      return { tasks, frames: frames.slice(1), seconds: (performance.now() - started) / 1000 };
+      return { tasks, draws, frames: frames.slice(1), seconds: (performance.now() - started) / 1000 };
     },
   };
 }
 
-function summarise({ tasks, frames, seconds }) {
+function summarise({ tasks, draws, frames, seconds }) {
   const sorted = [...frames].sort((a, b) => a - b);
-  const pct = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] : NaN);
+  const pct = (p, s = sorted) => (s.length ? s[Math.min(s.length - 1, Math.floor(p * s.length))] : NaN);
+  const drawSorted = [...draws].sort((a, b) => a - b);
   return {
+    redraws: draws.length,
+    p50DrawMs: pct(0.5, drawSorted),
+    p95DrawMs: pct(0.95, drawSorted),
     seconds,
     longTasks: tasks.length,
     longestTaskMs: tasks.length ? Math.max(...tasks) : 0,
@@ -76,7 +87,8 @@ function summarise({ tasks, frames, seconds }) {
 
 const line = (label, s) =>
   `${label.padEnd(44)} long tasks (>50 ms): ${String(s.longTasks).padStart(3)}  longest ${s.longestTaskMs.toFixed(0).padStart(4)} ms  ` +
-  `${s.fps.toFixed(1).padStart(5)} fps  frame p50 ${s.p50FrameMs.toFixed(1)} ms p95 ${s.p95FrameMs.toFixed(1)} ms  >20 ms: ${s.framesOver20ms}`;
+  `${s.fps.toFixed(1).padStart(5)} fps  frame p50 ${s.p50FrameMs.toFixed(1)} ms p95 ${s.p95FrameMs.toFixed(1)} ms  >20 ms: ${s.framesOver20ms}` +
+  (s.redraws ? `  canvas redraws ${s.redraws}, p50 ${s.p50DrawMs.toFixed(1)} ms p95 ${s.p95DrawMs.toFixed(1)} ms` : '');
 
 /** Drags across the canvas in a circle for `seconds`, one mouse move per ~8 ms. */
 async function pan(page, canvas, seconds) {

@@ -27,6 +27,9 @@ const PLAN = [
   { backend: 'cpu', preset: 'tiny', budgetMs: 30_000 },
 ];
 const MIN_STEPS = 3;
+// Matmul probe, first step, warm-up and profiling come on top of a combination's budget.
+const COMBINATION_OVERHEAD_MS = 240_000;
+const PROGRESS_EVERY_MS = 20_000;
 
 function parseArgs(argv) {
   const args = { json: false, build: true, out: path.join(root, '.bench', 'dist'), port: 4177, only: null, steps: 20, budgetScale: 1, kernels: false, threads: true };
@@ -82,19 +85,26 @@ async function main() {
   const results = [];
   let failed = false;
   try {
-    const page = await browser.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(msg.text());
-    });
-    page.on('pageerror', (error) => consoleErrors.push(String(error)));
-    await page.goto(`http://127.0.0.1:${args.port}/bench.html`);
-    await page.waitForFunction(() => 'hybridBench' in window);
-    const isolated = await page.evaluate(() => window.hybridBench.crossOriginIsolated);
-    say(`page cross-origin isolated: ${isolated}`);
+    // A fresh page per combination: a combination that exhausts memory or crashes the renderer
+    // cannot take the next one down with it.
+    const openPage = async () => {
+      const page = await browser.newPage();
+      page.on('console', (msg) => {
+        if (msg.type() === 'error') consoleErrors.push(msg.text());
+      });
+      page.on('pageerror', (error) => consoleErrors.push(String(error)));
+      await page.goto(`http://127.0.0.1:${args.port}/bench.html`);
+      await page.waitForFunction(() => 'hybridBench' in window);
+      return page;
+    };
+    const first = await openPage();
+    say(`page cross-origin isolated: ${await first.evaluate(() => window.hybridBench.crossOriginIsolated)}`);
+    await first.close();
     const unavailable = new Set();
     const plan = PLAN.filter((c) => !args.only || args.only.includes(`${c.backend}/${c.preset}`));
     for (const combo of plan) {
       if (unavailable.has(combo.backend)) continue;
+      const page = await openPage();
       const request = {
         backend: combo.backend,
         preset: combo.preset,
@@ -106,8 +116,20 @@ async function main() {
         kernelHistogram: args.kernels,
       };
       const load = os.loadavg()[0];
+      const started = Date.now();
+      // A combination that stalls (a crashed worker, a runaway step) must not hang the whole bench.
+      const limitMs = request.budgetMs + COMBINATION_OVERHEAD_MS;
+      const ticker = setInterval(() => {
+        page.evaluate(() => window.hybridBench.progress).then(
+          (p) => process.stderr.write(`  ${combo.backend}/${combo.preset}: ${p} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
+          () => undefined,
+        );
+      }, PROGRESS_EVERY_MS);
       try {
-        const result = await page.evaluate((r) => window.hybridBench.run(r), request);
+        const result = await Promise.race([
+          page.evaluate((r) => window.hybridBench.run(r), request),
+          new Promise((_, reject) => setTimeout(() => reject(new Error(`no result after ${limitMs / 1000} s`)), limitMs)),
+        ]);
         results.push(result);
         if (args.json) process.stdout.write(`${JSON.stringify({ ...result, ...machine, loadAvg1: load })}\n`);
         else say(describe(result));
@@ -126,6 +148,9 @@ async function main() {
           failed = true;
           say(`${combo.backend}/${combo.preset} failed: ${message}`);
         }
+      } finally {
+        clearInterval(ticker);
+        await page.close().catch(() => undefined);
       }
     }
   } finally {

@@ -32,7 +32,7 @@ export function App() {
         </aside>
         <div className="content">
           <MetricReadouts run={selected} />
-          <LossChart runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} version={snapshot.version} />
+          <LossChart runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} />
           <div className="views">
             <EmbeddingPanel runViews={runViews} views={views} actions={actions} />
             <SamplesPanel samples={runViews.samples} views={views} actions={actions} />

@@ -41,6 +41,7 @@ export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { prob
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
     if (!canvas || !ctx) return;
+    const started = performance.now();
     const dpr = window.devicePixelRatio || 1;
     const width = canvas.clientWidth;
     const h = canvas.clientHeight;
@@ -92,6 +93,9 @@ export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { prob
       ctx.stroke();
     }
     setDrawn(count);
+    // For scripts/bench-views.mjs (a PerformanceObserver sees it); cleared so a long session keeps no buffer.
+    performance.measure('embedding-draw', { start: started });
+    performance.clearMeasures('embedding-draw');
   }, [points, showOod, probe]);
 
   const requestDraw = useCallback(() => {

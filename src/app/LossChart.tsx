@@ -43,41 +43,26 @@ function forkMarks(runs: RunView[], metric: MetricKey): ForkMark[] {
   return marks;
 }
 
-export function LossChart({ runs, selectedRunId, version }: { runs: RunView[]; selectedRunId: string | null; version: number }) {
+export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRunId: string | null }) {
   const [logScale, setLogScale] = useState(false);
   const [metric, setMetric] = useState<MetricKey>('bitsPerDim');
   const selected = runs.find((r) => r.id === selectedRunId) ?? null;
   const length = selected?.history.length ?? 0;
-  // Histories grow in place; the store version says when any of them changed.
-  const series = useMemo(() => {
+  // Histories grow in place, and the store's version also moves for events that change no curve
+  // (status, evaluations). Recharts re-renders cost tens of ms of main thread, so the chart is
+  // rebuilt only when what it draws changed: this key.
+  const dataKey = runs.map((r) => `${r.id}:${r.history.length}:${r.color}:${r.hyperChanges.length}`).join('|') + `#${selectedRunId}`;
+  const chart = useMemo(() => {
     const perRun = Math.max(50, Math.floor(MAX_POINTS / Math.max(1, runs.length)));
     const usable = (p: MetricPoint) => Number.isFinite(p[metric]) && (!logScale || p[metric] > 0);
-    return runs.map((run) => ({ run, points: downsample(run.history.filter(usable), perRun) }));
-  }, [runs, version, metric, logScale]); // eslint-disable-line react-hooks/exhaustive-deps
-  const marks = useMemo(() => forkMarks(runs, metric), [runs, version, metric]); // eslint-disable-line react-hooks/exhaustive-deps
-  // The selected run last, so it is drawn on top.
-  const ordered = [...series.filter((s) => s.run.id !== selectedRunId), ...series.filter((s) => s.run.id === selectedRunId)];
-  return (
-    <section className="panel chart" data-testid="loss-chart" data-value={length} aria-label="Loss curves">
-      <header className="panel-header">
-        <h2>Losses</h2>
-        <div className="chart-options">
-          <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as MetricKey)} aria-label="Metric" data-testid="loss-metric">
-            {METRICS.map((m) => (
-              <option key={m.key} value={m.key}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-          <label className="toggle">
-            <input type="checkbox" data-testid="loss-log-scale" checked={logScale} onChange={(e) => setLogScale(e.currentTarget.checked)} />
-            log scale
-          </label>
-        </div>
-      </header>
+    const series = runs.map((run) => ({ run, points: downsample(run.history.filter(usable), perRun) }));
+    const marks = forkMarks(runs, metric);
+    // The selected run last, so it is drawn on top.
+    const ordered = [...series.filter((s) => s.run.id !== selectedRunId), ...series.filter((s) => s.run.id === selectedRunId)];
+    return (
       <ResponsiveContainer width="100%" height={260}>
         <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-          <CartesianGrid strokeDasharray="3 3" />
+          <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} allowDuplicatedCategory={false} />
           <YAxis scale={logScale ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={56} tickFormatter={(v: number) => v.toPrecision(3)} />
           <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} />
@@ -107,6 +92,27 @@ export function LossChart({ runs, selectedRunId, version }: { runs: RunView[]; s
           ))}
         </LineChart>
       </ResponsiveContainer>
+    );
+  }, [dataKey, metric, logScale]); // eslint-disable-line react-hooks/exhaustive-deps
+  return (
+    <section className="panel chart" data-testid="loss-chart" data-value={length} aria-label="Loss curves">
+      <header className="panel-header">
+        <h2>Losses</h2>
+        <div className="chart-options">
+          <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as MetricKey)} aria-label="Metric" data-testid="loss-metric">
+            {METRICS.map((m) => (
+              <option key={m.key} value={m.key}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+          <label className="toggle">
+            <input type="checkbox" data-testid="loss-log-scale" checked={logScale} onChange={(e) => setLogScale(e.currentTarget.checked)} />
+            log scale
+          </label>
+        </div>
+      </header>
+      {chart}
     </section>
   );
 }

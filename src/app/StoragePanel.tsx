@@ -1,7 +1,7 @@
 // Saved runs and datasets (issue 6): export and import of a run, how much of the quota is used,
 // persistent storage, the checkpoint interval, and deleting what is stored.
 
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { formatBytes } from '../data/limits';
 import type { StorageInfo } from '../persist/messages';
 import { historyDigest } from './historyDigest';
@@ -39,6 +39,37 @@ function Usage({ storage }: { storage: StorageInfo | null }) {
   );
 }
 
+/** Edited locally and sent on blur or Enter: every keystroke of "100" would otherwise set 1, then 10. */
+function CheckpointEvery({ storage, actions }: Pick<Props, 'storage' | 'actions'>) {
+  const saved = storage?.checkpointEvery ?? null;
+  const [draft, setDraft] = useState<string | null>(null);
+  const commit = () => {
+    const steps = Number(draft);
+    if (draft !== null && Number.isInteger(steps) && steps >= 1 && steps !== saved) actions.setCheckpointEvery(steps);
+    setDraft(null);
+  };
+  return (
+    <label className="checkpoint-every">
+      Checkpoint every{' '}
+      <input
+        type="number"
+        min={1}
+        step={1}
+        data-testid="checkpoint-every"
+        data-value={saved ?? ''}
+        value={draft ?? saved ?? ''}
+        disabled={!storage?.available}
+        onChange={(e) => setDraft(e.currentTarget.value)}
+        onBlur={commit}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') commit();
+        }}
+      />{' '}
+      steps, and on pause
+    </label>
+  );
+}
+
 export function StoragePanel({ storage, runs, selectedRunId, version, actions }: Props) {
   const digests = useMemo(() => new Map(runs.map((run) => [run.id, { points: run.history.length, digest: historyDigest(run.history) }])), [runs, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const stored = storage?.runs ?? [];
@@ -70,21 +101,7 @@ export function StoragePanel({ storage, runs, selectedRunId, version, actions }:
         </p>
       )}
       <Usage storage={storage} />
-      <label className="checkpoint-every">
-        Checkpoint every{' '}
-        <input
-          type="number"
-          min={1}
-          data-testid="checkpoint-every"
-          value={storage?.checkpointEvery ?? ''}
-          disabled={!storage?.available}
-          onChange={(e) => {
-            const steps = Number(e.currentTarget.value);
-            if (Number.isInteger(steps) && steps >= 1) actions.setCheckpointEvery(steps);
-          }}
-        />{' '}
-        steps, and on pause
-      </label>
+      <CheckpointEvery storage={storage} actions={actions} />
       <ul data-testid="stored-runs" data-value={stored.length}>
         {stored.map((run) => {
           const live = digests.get(run.id);

@@ -30,6 +30,11 @@ export interface PassRequest {
   corruptions: readonly CorruptionSpec[];
   /** Seed of the corruption noise; chunk and corruption indices are mixed in. */
   seed: number;
+  /**
+   * Receives r(x) of each chunk's corrupted copies (rows×d, rows start at `start`), as they are read.
+   * They are not stored: 25 corrupted copies of a large test set would not fit in memory.
+   */
+  onCorrupted?: (corruption: number, start: number, features: Float32Array) => void;
 }
 
 export interface PassOutput {
@@ -38,8 +43,6 @@ export interface PassOutput {
   d: number;
   /** n values, or null when not requested. */
   bitsPerDim: Float32Array | null;
-  /** One n×d matrix per requested corruption, in request order. */
-  corrupted: Float32Array[];
 }
 
 export interface PassOptions {
@@ -71,7 +74,6 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
   let d = 0;
   let features = new Float32Array(0);
   const bpd = request.bitsPerDim ? new Float32Array(count) : null;
-  let corrupted: Float32Array[] = [];
   for (let start = 0, index = 0; start < count; start += chunk, index++) {
     await checkpoint(opts.signal);
     const rows = Math.min(chunk, count - start);
@@ -94,17 +96,19 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
       if (d === 0) {
         d = rep.shape[1] as number;
         features = new Float32Array(count * d);
-        corrupted = request.corruptions.map(() => new Float32Array(count * d));
       }
       features.set((await rep.data<'float32'>()).subarray(0, rows * d), start * d);
       if (bpd) bpd.set((await (rest.shift() as tf.Tensor).data<'float32'>()).subarray(0, rows), start);
-      for (let k = 0; k < rest.length; k++) corrupted[k].set((await rest[k].data<'float32'>()).subarray(0, rows * d), start * d);
+      for (let k = 0; k < rest.length; k++) {
+        const values = (await rest[k].data<'float32'>()).subarray(0, rows * d);
+        request.onCorrupted?.(k, start, values);
+      }
     } finally {
       tf.dispose(outputs);
     }
     opts.onUnits?.(rows * passUnits(request));
   }
-  return { features, d, bitsPerDim: bpd, corrupted };
+  return { features, d, bitsPerDim: bpd };
 }
 
 // A distinct, deterministic noise seed per (chunk, corruption): the same subset gets the same noise

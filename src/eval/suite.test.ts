@@ -136,11 +136,19 @@ describe('runModelPasses', () => {
     const set = colourClasses(10, 3);
     const specs = CORRUPTION_GRID.filter((c) => c.severity === 5 && (c.kind === 'brightness' || c.kind === 'contrast'));
     expect(specs.map((s) => s.kind)).toEqual(['contrast', 'brightness']);
-    const out = await runModelPasses(colourModel, set, { bitsPerDim: true, corruptions: specs, seed: 1 }, { chunkSize: 4 });
+    // Collected chunk by chunk (chunks of 4: rows 0-3, 4-7, 8-9) into one matrix per corruption.
+    const corrupted = specs.map(() => new Float32Array(10 * 3));
+    const starts: number[] = [];
+    const onCorrupted = (k: number, start: number, features: Float32Array) => {
+      if (k === 0) starts.push(start);
+      corrupted[k].set(features, start * 3);
+    };
+    const out = await runModelPasses(colourModel, set, { bitsPerDim: true, corruptions: specs, seed: 1, onCorrupted }, { chunkSize: 4 });
+    expect(starts).toEqual([0, 4, 8]);
     expect(out.d).toBe(3);
     expect(out.bitsPerDim).toHaveLength(10);
-    out.features.forEach((v, i) => expect(out.corrupted[0][i]).toBeCloseTo(v, 5));
-    out.features.forEach((v, i) => expect(out.corrupted[1][i]).toBeGreaterThan(v));
+    out.features.forEach((v, i) => expect(corrupted[0][i]).toBeCloseTo(v, 5));
+    out.features.forEach((v, i) => expect(corrupted[1][i]).toBeGreaterThan(v));
   });
 
   it('chunk sizes shrink as the token count grows', () => {

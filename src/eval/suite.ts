@@ -10,7 +10,7 @@ import { expectedCalibrationError } from './calibration';
 import { CORRUPTION_KINDS, SEVERITIES } from './corruptions';
 import type { CorruptionScore, EvalProgress, EvalResults, EvalSettings, OodPartScore, OodSetInfo } from './evalTypes';
 import { featureOodScores, knnAccuracy } from './knn';
-import { fitLinearProbe } from './linearProbe';
+import { fitLinearProbe, type LinearProbe } from './linearProbe';
 import { passUnits, runModelPasses, type CorruptionSpec, type EvaluableModel, type PassRequest } from './modelPasses';
 import type { OodPart } from './oodSet';
 import { distinctLabels, labelledRows, selectLabels, selectRows, seededSubset } from './subsets';
@@ -60,8 +60,20 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   const testLabels = selectLabels(test.labels, testRows);
   const needsLabels = labelProblem(numClasses, trainLabels, testLabels);
 
+  // The probe is fitted on the train features before the test passes, so the 25 corrupted copies of
+  // the test set are scored chunk by chunk as they come back and only hit counts are kept.
+  let probe: LinearProbe | null = null;
+  const corruptHits = new Float64Array(CORRUPTION_GRID.length);
+  const countHits = (k: number, start: number, features: Float32Array) => {
+    if (!probe) return;
+    const predicted = probe.predict(features);
+    for (let r = 0; r < predicted.length; r++) {
+      const label = test.labels[start + r];
+      if (label >= 0 && label < numClasses && predicted[r] === label) corruptHits[k]++;
+    }
+  };
   const trainRequest: PassRequest = { bitsPerDim: false, corruptions: [], seed: settings.seed };
-  const testRequest: PassRequest = { bitsPerDim: true, corruptions: needsLabels ? [] : CORRUPTION_GRID, seed: settings.seed };
+  const testRequest: PassRequest = { bitsPerDim: true, corruptions: needsLabels ? [] : CORRUPTION_GRID, seed: settings.seed, onCorrupted: countHits };
   const oodRequest: PassRequest = { bitsPerDim: true, corruptions: [], seed: settings.seed };
   const oodCount = input.oodParts.reduce((sum, part) => sum + part.set.count, 0);
   // Progress counts images × model passes; the probe and the similarity searches get a share
@@ -83,21 +95,40 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   };
 
   const trainOut = await passes('train features', train, trainRequest);
-  const testOut = await passes(needsLabels ? 'test features' : 'test features and 25 corruptions', test, testRequest);
   const d = trainOut.d;
+  const trainFeatures = selectRows(trainOut.features, d, trainRows);
+  if (!needsLabels) {
+    phase = 'linear probe';
+    report();
+    let probeDone = 0;
+    probe = await fitLinearProbe(trainFeatures, trainRows.length, d, trainLabels, numClasses, {
+      // λ = 1/n is scikit-learn's default (C = 1) in mean-loss form: a probe on a few hundred images in
+      // d dimensions is nearly separable, and with a vanishing penalty its weights (and confidence)
+      // grow without bound, so it neither converges nor gives a meaningful calibration error.
+      l2: 1 / trainRows.length,
+      signal,
+      onProgress: (iteration, max) => {
+        const now = Math.floor((probeUnits * iteration) / max);
+        report(now - probeDone);
+        probeDone = now;
+      },
+    });
+  }
+  const testOut = await passes(needsLabels ? 'test features' : 'test features and 25 corruptions', test, testRequest);
   const testBpd = testOut.bitsPerDim as Float32Array;
   const oodOuts = [];
   for (const part of input.oodParts) oodOuts.push({ part, out: await passes(`OOD: ${part.name}`, part.set, oodRequest) });
 
   phase = 'OOD scores';
   report();
-  const testFeatureScores = await featureOodScores(testOut.features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
+  const featureScores = (features: Float32Array) => featureOodScores(features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
+  const testFeatureScores = await featureScores(testOut.features);
   const oodParts: OodPartScore[] = [];
   const allBpd: number[] = [];
   const allFeature: number[] = [];
   for (const { part, out } of oodOuts) {
     const bpd = out.bitsPerDim as Float32Array;
-    const feature = await featureOodScores(out.features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
+    const feature = await featureScores(out.features);
     oodParts.push({ name: part.name, count: part.set.count, aurocBpd: auroc(bpd, testBpd), aurocFeature: auroc(feature, testFeatureScores) });
     for (let i = 0; i < bpd.length; i++) {
       allBpd.push(bpd[i]);
@@ -106,7 +137,7 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   }
   report(test.count + oodCount);
 
-  const labelled = needsLabels ? null : await labelledEvaluations();
+  const labelled = probe ? await labelledEvaluations(probe) : null;
   return {
     linearAcc: labelled?.linearAcc ?? null,
     knnAcc: labelled?.knnAcc ?? null,
@@ -121,42 +152,19 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
     ood: { ...input.oodInfo },
     sizes: { train: train.count, test: test.count, ood: oodCount, labelledTrain: trainRows.length, labelledTest: testRows.length },
     needsLabels,
-    probe: labelled?.probe ?? null,
+    probe: probe ? { iterations: probe.iterations, converged: probe.converged } : null,
     seconds: (performance.now() - started) / 1000,
   };
 
-  async function labelledEvaluations() {
-    const trainFeatures = selectRows(trainOut.features, d, trainRows);
+  async function labelledEvaluations(fitted: LinearProbe) {
     const testFeatures = selectRows(testOut.features, d, testRows);
-    phase = 'linear probe';
-    report();
-    let probeDone = 0;
-    const probe = await fitLinearProbe(trainFeatures, trainRows.length, d, trainLabels, numClasses, {
-      // λ = 1/n is scikit-learn's default (C = 1) in mean-loss form: a probe on a few hundred images in
-      // d dimensions is nearly separable, and with a vanishing penalty its weights (and confidence)
-      // grow without bound, so it neither converges nor gives a meaningful calibration error.
-      l2: 1 / trainRows.length,
-      signal,
-      onProgress: (iteration, max) => {
-        const now = Math.floor((probeUnits * iteration) / max);
-        report(now - probeDone);
-        probeDone = now;
-      },
-    });
-    const linearAcc = probe.accuracy(testFeatures, testLabels);
-    const ece = expectedCalibrationError(probe.predictProbs(testFeatures), testLabels, numClasses, ECE_BINS);
-    const corruptions: CorruptionScore[] = CORRUPTION_GRID.map((spec, k) => ({
-      ...spec,
-      accuracy: probe.accuracy(selectRows(testOut.corrupted[k], d, testRows), testLabels),
-    }));
+    const linearAcc = fitted.accuracy(testFeatures, testLabels);
+    const ece = expectedCalibrationError(fitted.predictProbs(testFeatures), testLabels, numClasses, ECE_BINS);
+    const corruptions: CorruptionScore[] = CORRUPTION_GRID.map((spec, k) => ({ ...spec, accuracy: corruptHits[k] / testRows.length }));
     const summary = summariseCorruptions(corruptions, linearAcc);
     phase = 'kNN';
     report();
-    const knnAcc = await knnAccuracy(trainFeatures, trainLabels, testFeatures, testLabels, d, numClasses, {
-      k: KNN_K,
-      signal,
-      chunkSize: input.chunkSize,
-    });
+    const knnAcc = await knnAccuracy(trainFeatures, trainLabels, testFeatures, testLabels, d, numClasses, { k: KNN_K, signal, chunkSize: input.chunkSize });
     report(test.count);
     return {
       linearAcc,
@@ -165,7 +173,6 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
       corruptions,
       corruptionAcc: summary.mean,
       corruptionRatio: Number.isFinite(summary.ratio) ? summary.ratio : null,
-      probe: { iterations: probe.iterations, converged: probe.converged },
     };
   }
 }

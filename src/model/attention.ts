@@ -1,49 +1,97 @@
-// Causal scaled-dot-product attention over all heads of all images as one op with a hand-written
-// gradient: it saves q, k, v and the attention weights only, and its backward is four batched
-// matMuls and a few elementwise kernels (autodiff through scale, mask and softmax keeps several
-// [B·h, T, T] tensors alive and dispatches ~3× the kernels).
+// Causal multi-head attention core as one op with a hand-written gradient: from q, k, v rows
+// [B·T, d] to the merged context rows [B·T, d]. It keeps only q, k, v and the attention weights for
+// the backward pass (autodiff through the head split, scale, mask, softmax and merge keeps several
+// full-size copies alive and dispatches ~3× the kernels), and its backward is four batched matMuls.
+//
+// With P = softmax(q·kᵀ·scale + mask) per head: C = P·v, and
+//   dV = Pᵀ·dC,  dP = dC·vᵀ,  dS = P ⊙ (dP − Σⱼ dP ⊙ P)·scale,  dq = dS·k,  dk = dSᵀ·q.
 import * as tf from '@tensorflow/tfjs';
 
-/**
- * Batched a·b over the leading axis, a [N, M, K] (or [N, K, M] with transposeA), b [N, K, P] (or
- * [N, P, K] with transposeB) → [N, M, P].
- *
- * tfjs-backend-wasm runs every batched BatchMatMul in a scalar loop (~2 GFLOP/s here). A depthwise
- * convolution is the same product with the batch as channels: input [1, M, K, N], one filter
- * [1, K, N, P] (width K, channel multiplier P), 'valid' → out[m, n·P + p] = Σ_k a[n,m,k]·b[n,k,p].
- * XNNPACK runs that as one grouped GEMM, 2–4× faster; the three rank-3 transposes around it are cheap.
- */
-export function batchMatMul(a: tf.Tensor3D, b: tf.Tensor3D, transposeA = false, transposeB = false): tf.Tensor3D {
-  if (tf.getBackend() !== 'wasm') return tf.matMul(a, b, transposeA, transposeB);
-  const n = a.shape[0];
-  const input = tf.transpose(a, transposeA ? [2, 1, 0] : [1, 2, 0]); // [M, K, N]
-  const filter = tf.transpose(b, transposeB ? [2, 0, 1] : [1, 0, 2]); // [K, N, P]
-  const [m, k] = input.shape;
-  const p = filter.shape[2];
-  const out = tf.depthwiseConv2d(tf.reshape(input, [1, m, k, n]) as tf.Tensor4D, tf.reshape(filter, [1, k, n, p]) as tf.Tensor4D, 1, 'valid');
-  return tf.transpose(tf.reshape(out, [m, n, p]), [1, 0, 2]);
+export interface AttentionShape {
+  batch: number;
+  tokens: number;
+  heads: number;
+  /** Additive causal mask [T, T] (0 or -1e9); a constant, no gradient. */
+  mask: tf.Tensor2D;
+}
+
+type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
+type Rows3 = (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
+
+function customOp(f: (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: Grad }): Rows3 {
+  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Rows3;
+}
+
+/** GPU and cpu backends: batched matMuls with transpose flags, heads as the batch axis [B·h, T, dh]. */
+function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): Rows3 {
+  const dh = d / heads;
+  const scale = 1 / Math.sqrt(dh);
+  const toHeads = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]) as tf.Tensor3D;
+  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]);
+  return customOp((q, k, v, save) => {
+    const [qh, kh, vh] = [toHeads(q), toHeads(k), toHeads(v)];
+    const p = tf.softmax(tf.add(tf.mul(tf.matMul(qh, kh, false, true), scale), mask));
+    save([qh, kh, vh, p]);
+    return {
+      value: toRows(tf.matMul(p, vh)),
+      gradFunc: (dy, [qs, ks, vs, ps]) => {
+        const dc = toHeads(dy);
+        const dp = tf.matMul(dc, vs, false, true);
+        const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
+        return [toRows(tf.matMul(ds, ks)), toRows(tf.matMul(ds, qs, true, false)), toRows(tf.matMul(ps, dc, true, false))];
+      },
+    };
+  });
 }
 
 /**
- * softmax(q·kᵀ·scale + mask)·v for q, k, v [N, T, dh] and an additive mask [T, T] (a constant).
- * Backward, with P the attention weights: dV = Pᵀ·dC, dP = dC·vᵀ, dS = P ⊙ (dP − Σⱼ dP ⊙ P)·scale,
- * dq = dS·k, dk = dSᵀ·q.
+ * wasm: tfjs-backend-wasm runs every batched BatchMatMul in a scalar loop (~2 GFLOP/s here). A
+ * depthwise convolution computes the same products with the N = B·h head instances as channels:
+ * input [1, M, K, N], filter [1, K, N, P] ('valid', channel multiplier P) gives
+ * out[m, n·P + p] = Σ_k a[n,m,k]·b[n,k,p], which XNNPACK runs as one grouped GEMM (2–4× faster).
+ * Operands are kept in the layouts that product wants (head instances last), so each is made by a
+ * single rank ≤ 4 transpose: q as [T, dh, N], k as [dh, N, T], v as [T, N, dh], weights as [T, N, T].
  */
-export function causalAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, mask: tf.Tensor2D, scale: number): tf.Tensor3D {
-  const op = tf.customGrad(((qi: tf.Tensor3D, ki: tf.Tensor3D, vi: tf.Tensor3D, save: tf.GradSaveFunc) => {
-    const weights = tf.softmax(tf.add(tf.mul(batchMatMul(qi, ki, false, true), scale), mask));
-    save([qi, ki, vi, weights]);
+function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): Rows3 {
+  const dh = d / heads;
+  const n = batch * heads;
+  const scale = 1 / Math.sqrt(dh);
+  const t = tokens;
+  // out[m, c, p] = Σ_k a[m, k, c]·b[k, c, p]: a [M, K, N] and b [K, N, P] → [M, N, P].
+  const product = (a: tf.Tensor, b: tf.Tensor): tf.Tensor3D => {
+    const [m, k] = a.shape;
+    const p = b.shape[2] as number;
+    const out = tf.depthwiseConv2d(tf.reshape(a, [1, m, k, n]) as tf.Tensor4D, tf.reshape(b, [1, k, n, p]) as tf.Tensor4D, 1, 'valid');
+    return tf.reshape(out, [m, n, p]) as tf.Tensor3D;
+  };
+  const heads4 = (x: tf.Tensor) => tf.reshape(x, [batch, t, heads, dh]);
+  // [T, N, dh] (token-major, head instances in (b, h) order) → rows [B·T, d].
+  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [t, batch, heads, dh]), [1, 0, 2, 3]), [batch * t, d]);
+  const mask3 = tf.reshape(mask, [t, 1, t]);
+  return customOp((q, k, v, save) => {
+    const qa = tf.reshape(tf.transpose(heads4(q), [1, 3, 0, 2]), [t, dh, n]); // [T, dh, N]
+    const kb = tf.reshape(tf.transpose(heads4(k), [3, 0, 2, 1]), [dh, n, t]); // [dh, N, T]
+    const vb = tf.reshape(tf.transpose(heads4(v), [1, 0, 2, 3]), [t, n, dh]); // [T, N, dh]
+    const p = tf.softmax(tf.add(tf.mul(product(qa, kb), scale), mask3)); // [Tq, N, Tk]
+    save([qa, kb, vb, p]);
     return {
-      value: batchMatMul(weights as tf.Tensor3D, vi),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [qs, ks, vs, ps] = saved as tf.Tensor3D[];
-        const dc = dy as tf.Tensor3D;
-        const dv = batchMatMul(ps, dc, true, false);
-        const dp = batchMatMul(dc, vs, false, true);
-        const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale) as tf.Tensor3D;
-        return [batchMatMul(ds, ks), batchMatMul(ds, qs, true, false), dv];
+      value: toRows(product(tf.transpose(p, [0, 2, 1]), vb)),
+      gradFunc: (dy, [qs, ks, vs, ps]) => {
+        const dc = tf.reshape(tf.transpose(heads4(dy), [1, 0, 2, 3]), [t, n, dh]); // [Tq, N, dh]
+        const dp = product(tf.transpose(dc, [0, 2, 1]), tf.transpose(vs, [2, 1, 0])); // [Tq, N, Tk]
+        const dv = product(tf.transpose(ps, [2, 0, 1]), dc); // [Tk, N, dh]
+        const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
+        const dq = product(tf.transpose(ds, [0, 2, 1]), tf.transpose(ks, [2, 1, 0])); // [Tq, N, dh]
+        const dk = product(tf.transpose(ds, [2, 0, 1]), tf.transpose(qs, [0, 2, 1])); // [Tk, N, dh]
+        return [toRows(dq), toRows(dk), toRows(dv)];
       },
     };
-  }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D) => tf.Tensor3D;
+  });
+}
+
+/** Causal multi-head attention of q, k, v rows [B·T, d] (heads = column blocks of dh): [B·T, d]. */
+export function attentionRows(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
+  const d = q.shape[1];
+  const op = tf.getBackend() === 'wasm' ? depthwiseAttention(shape, d) : batchedMatMulAttention(shape, d);
   return op(q, k, v);
 }

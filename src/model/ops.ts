@@ -72,16 +72,19 @@ const GELU_K3 = GELU_K1 * 0.044715;
 /**
  * GELU, tanh approximation (GPT-2), as x·σ(2u) with u = √(2/π)(x + 0.044715x³): the same function,
  * since ½(1 + tanh u) = σ(2u), but sigmoid is a vectorised kernel where tanh is not (wasm).
- * Gradient: σ + x·σ(1−σ)·(k1 + 3k3·x²).
+ * Gradient: σ + x·σ(1−σ)·(k1 + 3k3·x²). Only x is kept for it (σ is recomputed): the MLP's hidden
+ * activations are the largest tensors of a step, and every kept one stays until the step ends.
  */
 export const gelu = custom<[tf.Tensor]>((x, save) => {
   const x2 = tf.square(x);
   const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_K3), GELU_K1)));
-  save([x, x2, s]);
+  save([x]);
   return {
     value: tf.mul(x, s),
-    gradFunc: (dy, [xs, x2s, ss]) => {
-      const slope = tf.mul(tf.mul(xs, tf.add(tf.mul(x2s, 3 * GELU_K3), GELU_K1)), tf.sub(ss, tf.square(ss)));
+    gradFunc: (dy, [xs]) => {
+      const xx = tf.square(xs);
+      const ss = tf.sigmoid(tf.mul(xs, tf.add(tf.mul(xx, GELU_K3), GELU_K1)));
+      const slope = tf.mul(tf.mul(xs, tf.add(tf.mul(xx, 3 * GELU_K3), GELU_K1)), tf.sub(ss, tf.square(ss)));
       return [tf.mul(dy, tf.add(ss, slope))];
     },
   };

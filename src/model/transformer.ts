@@ -1,10 +1,9 @@
 // Causal pre-LN transformer blocks, written for tfjs's dispatch cost: the hidden state stays a 2-D
-// [B·T, d] matrix so every linear layer is one fused matMul+bias over all rows, QKV is one fused
-// matMul, and all heads of all images go through one batched matMul pair. No per-head or per-image
-// JS loops. Linear, LayerNorm and GELU carry hand-written gradients (ops.ts). Every transpose is at
-// most rank 4: tfjs-backend-wasm runs rank-5+ transposes in a per-element generic loop (~50× slower).
+// [B·T, d] matrix so every linear layer is one matMul over all rows, and all heads of all images go
+// through one attention op (attention.ts). No per-head or per-image JS loops. Linear, LayerNorm, GELU
+// and attention carry hand-written gradients (ops.ts, attention.ts); `npm run bench` measures them.
 import * as tf from '@tensorflow/tfjs';
-import { causalAttention } from './attention';
+import { attentionRows } from './attention';
 import { dense, gelu as geluOp, layerNorm2d } from './ops';
 import type { Block, Linear, Norm } from './params';
 
@@ -36,17 +35,18 @@ export function causalMask(tokens: number): tf.Tensor2D {
   return tf.tensor2d(values, [tokens, tokens]);
 }
 
-/** Multi-head causal self-attention on x [B·T, d]. */
+/**
+ * Multi-head causal self-attention on x [B·T, d]. The fused QKV weight [d, 3d] (columns ordered
+ * q|k|v, head, dh) is used as three column blocks, one matMul each: their outputs are already the
+ * row-major q, k, v the attention op takes, where one matMul would need its [B·T, 3d] output split
+ * (a full copy per part on wasm). Slicing the weights instead costs a copy of [d, 3d] only.
+ */
 export function attention(x: tf.Tensor2D, block: Block, batch: number, tokens: number, heads: number, mask: tf.Tensor2D): tf.Tensor2D {
   const d = x.shape[1];
-  const dh = d / heads;
-  const qkv = linear(x, block.qkv); // [B·T, 3d], columns ordered (q|k|v, head, dh)
-  // [B, T, 3h, dh] → [B, 3h, T, dh] (rank 4), then q, k, v are thirds of axis 1: [B, h, T, dh] each.
-  const grouped = tf.transpose(tf.reshape(qkv, [batch, tokens, 3 * heads, dh]), [0, 2, 1, 3]);
-  const [q, k, v] = tf.split(grouped, 3, 1).map((t) => tf.reshape(t, [batch * heads, tokens, dh]) as tf.Tensor3D);
-  const context = causalAttention(q, k, v, mask, 1 / Math.sqrt(dh)); // [B·h, T, dh]
-  const merged = tf.reshape(tf.transpose(tf.reshape(context, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]);
-  return linear(merged as tf.Tensor2D, block.proj);
+  const part = (i: number) =>
+    dense(x, tf.slice(block.qkv.w, [0, i * d], [d, d]) as tf.Tensor2D, tf.slice(block.qkv.b, [i * d], [d]) as tf.Tensor1D);
+  const context = attentionRows(part(0), part(1), part(2), { batch, tokens, heads, mask });
+  return linear(context, block.proj);
 }
 
 /** One pre-LN block: x + Attn(LN(x)), then + MLP(LN(·)) with ratio 4 and GELU. */

@@ -3,7 +3,7 @@
 // re-renders only when the point under the cursor changes. Points are drawn as one path per class colour (one fill per
 // class, not per point), which keeps 10,000 points well inside a frame.
 
-import { useCallback, useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { ProbeSetPayload } from '../viewTypes';
 import { classColor, fitBounds, groupByClass, IDENTITY_VIEW, nearestPoint, OOD_COLOR, panBy, toScreen, zoomAt, type Viewport } from './embeddingGeometry';
 import { Thumbnail } from './Thumbnail';
@@ -31,10 +31,7 @@ export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { prob
   const dragRef = useRef<{ x: number; y: number } | null>(null);
   const [hover, setHover] = useState<Hover | null>(null);
   const [drawn, setDrawn] = useState(0);
-  const groups = useRef(groupByClass(probe.labels, probe.classNames.length));
-  useEffect(() => {
-    groups.current = groupByClass(probe.labels, probe.classNames.length);
-  }, [probe]);
+  const groups = useMemo(() => groupByClass(probe.labels, probe.classNames.length), [probe]);
 
   const draw = useCallback(() => {
     frameRef.current = null;
@@ -63,7 +60,7 @@ export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { prob
     screenRef.current = { probe: screen, ood: oodScreen };
     const inside = (x: number, y: number) => x >= -POINT && y >= -POINT && x <= width + POINT && y <= h + POINT;
     let count = 0;
-    for (const { label, indices } of groups.current) {
+    for (const { label, indices } of groups) {
       ctx.beginPath();
       for (const i of indices) {
         const x = screen[2 * i];
@@ -96,7 +93,7 @@ export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { prob
     // For scripts/bench-views.mjs (a PerformanceObserver sees it); cleared so a long session keeps no buffer.
     performance.measure('embedding-draw', { start: started });
     performance.clearMeasures('embedding-draw');
-  }, [points, showOod, probe]);
+  }, [points, showOod, probe, groups]);
 
   const requestDraw = useCallback(() => {
     if (frameRef.current === null) frameRef.current = requestAnimationFrame(draw);

@@ -6,6 +6,7 @@
 // With P = softmax(q·kᵀ·scale + mask) per head: C = P·v, and
 //   dV = Pᵀ·dC,  dP = dC·vᵀ,  dS = P ⊙ (dP − Σⱼ dP ⊙ P)·scale,  dq = dS·k,  dk = dSᵀ·q.
 import * as tf from '@tensorflow/tfjs';
+import { customOp } from './ops';
 
 export interface AttentionShape {
   batch: number;
@@ -15,33 +16,27 @@ export interface AttentionShape {
   mask: tf.Tensor2D;
 }
 
-type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type Rows3 = (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
-
-function customOp(f: (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, save: tf.GradSaveFunc) => { value: tf.Tensor; gradFunc: Grad }): Rows3 {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as Rows3;
-}
-
 /** GPU and cpu backends: batched matMuls with transpose flags, heads as the batch axis [B·h, T, dh]. */
 function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): Rows3 {
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
   const toHeads = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]) as tf.Tensor3D;
   const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]);
-  return customOp((q, k, v, save) => {
+  return customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]>((q, k, v, save) => {
     const [qh, kh, vh] = [toHeads(q), toHeads(k), toHeads(v)];
     const p = tf.softmax(tf.add(tf.mul(tf.matMul(qh, kh, false, true), scale), mask));
     save([qh, kh, vh, p]);
     return {
       value: toRows(tf.matMul(p, vh)),
-      gradFunc: (dy, [qs, ks, vs, ps]) => {
+      gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => {
         const dc = toHeads(dy);
         const dp = tf.matMul(dc, vs, false, true);
         const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
         return [toRows(tf.matMul(ds, ks)), toRows(tf.matMul(ds, qs, true, false)), toRows(tf.matMul(ps, dc, true, false))];
       },
     };
-  });
+  }) as Rows3;
 }
 
 /**
@@ -68,7 +63,7 @@ function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: n
   // [T, N, dh] (token-major, head instances in (b, h) order) → rows [B·T, d].
   const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [t, batch, heads, dh]), [1, 0, 2, 3]), [batch * t, d]);
   const mask3 = tf.reshape(mask, [t, 1, t]);
-  return customOp((q, k, v, save) => {
+  return customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]>((q, k, v, save) => {
     const qa = tf.reshape(tf.transpose(heads4(q), [1, 3, 0, 2]), [t, dh, n]); // [T, dh, N]
     const kb = tf.reshape(tf.transpose(heads4(k), [3, 0, 2, 1]), [dh, n, t]); // [dh, N, T]
     const vb = tf.reshape(tf.transpose(heads4(v), [1, 0, 2, 3]), [t, n, dh]); // [T, N, dh]
@@ -76,7 +71,7 @@ function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: n
     save([qa, kb, vb, p]);
     return {
       value: toRows(product(tf.transpose(p, [0, 2, 1]), vb)),
-      gradFunc: (dy, [qs, ks, vs, ps]) => {
+      gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => {
         const dc = tf.reshape(tf.transpose(heads4(dy), [1, 0, 2, 3]), [t, n, dh]); // [Tq, N, dh]
         const dp = product(tf.transpose(dc, [0, 2, 1]), tf.transpose(vs, [2, 1, 0])); // [Tq, N, Tk]
         const dv = product(tf.transpose(ps, [2, 0, 1]), dc); // [Tk, N, dh]
@@ -86,7 +81,7 @@ function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: n
         return [toRows(dq), toRows(dk), toRows(dv)];
       },
     };
-  });
+  }) as Rows3;
 }
 
 /** Causal multi-head attention of q, k, v rows [B·T, d] (heads = column blocks of dh): [B·T, d]. */

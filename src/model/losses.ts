@@ -1,7 +1,7 @@
 // The two losses of DESIGN §1 as pure tensor functions, parameterised exactly as
 // ../shared/reference/make_vectors.py (so the reference vectors test them directly).
 import * as tf from '@tensorflow/tfjs';
-import { logSumExpLast } from './ops';
+import { customOp, logSumExpLast } from './ops';
 
 /** Stands in for -inf on masked logits: finite so gradients never see inf - inf. */
 const MASKED = -1e9;
@@ -50,20 +50,19 @@ export function ntXent(z1: tf.Tensor2D, z2: tf.Tensor2D, tau: number): NtXentRes
  * branch test depends on the weights and tfjs has no gradient for comparison ops: the test must stay
  * off the tape. The gradient is that of the chosen branch, as with torch.where.
  */
-const binLogProb = tf.customGrad(((cdfDelta: tf.Tensor, logPdfMid: tf.Tensor, save: tf.GradSaveFunc) => {
+const binLogProb = customOp<[tf.Tensor, tf.Tensor]>((cdfDelta, logPdfMid, save) => {
   const useDelta = tf.greater(cdfDelta, 1e-5);
   const value = tf.where(useDelta, tf.log(tf.maximum(cdfDelta, 1e-12)), tf.sub(logPdfMid, Math.log(127.5)));
   save([cdfDelta]);
   return {
     value,
-    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-      const [delta] = saved;
+    gradFunc: (dy, [delta]) => {
       const chosen = tf.greater(delta, 1e-5);
       const zeros = tf.zerosLike(dy);
       return [tf.where(chosen, tf.div(dy, tf.maximum(delta, 1e-12)), zeros), tf.where(chosen, zeros, dy)];
     },
   };
-}) as unknown as Parameters<typeof tf.customGrad>[0]) as (cdfDelta: tf.Tensor, logPdfMid: tf.Tensor) => tf.Tensor;
+});
 
 /**
  * Per-element negative log-likelihood (nats) of a discretised logistic mixture.

@@ -23,9 +23,17 @@ export function matMul2d(a: tf.Tensor2D, b: tf.Tensor2D, transposeA = false, tra
 type Grad = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 type Forward = { value: tf.Tensor; gradFunc: Grad };
 
-// tf.customGrad's declared type only admits one input; ours take several, as its runtime does.
-function custom<A extends tf.Tensor[]>(f: (...args: [...A, tf.GradSaveFunc]) => Forward): (...args: A) => tf.Tensor {
-  return tf.customGrad(f as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
+/**
+ * tf.customGrad with several inputs (its declared type admits one; its runtime takes several), and
+ * a gradient that frees its temporaries: tfjs runs a custom gradient outside any tidy, and keeps
+ * every tensor made during backprop until the whole gradient computation ends.
+ */
+export function customOp<A extends tf.Tensor[]>(f: (...args: [...A, tf.GradSaveFunc]) => Forward): (...args: A) => tf.Tensor {
+  const tidied = (...args: [...A, tf.GradSaveFunc]): Forward => {
+    const { value, gradFunc } = f(...args);
+    return { value, gradFunc: (dy, saved) => tf.tidy(() => gradFunc(dy, saved)) };
+  };
+  return tf.customGrad(tidied as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
 }
 
 /**
@@ -34,7 +42,7 @@ function custom<A extends tf.Tensor[]>(f: (...args: [...A, tf.GradSaveFunc]) => 
  * which reshape and gather leave at 2-D or 4-D (a bias sliced from the generative head, or every
  * bias after an optimizer step), and so rejects most biases; there it is one broadcast add.
  */
-export const dense = custom<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((x, w, b, save) => {
+export const dense = customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((x, w, b, save) => {
   save([x, w]);
   return {
     value: plainOperandsOnly() ? tf.add(tf.matMul(x, w), b) : tf.fused.matMul({ a: x, b: w, bias: b }),
@@ -51,7 +59,7 @@ const LN_EPS = 1e-5;
  * LayerNorm over the last axis of x [R, d] with gain g and bias b [d].
  * Gradient: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·g; dg = Σ dy·x̂; db = Σ dy.
  */
-export const layerNorm2d = custom<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>((x, g, b, save) => {
+export const layerNorm2d = customOp<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>((x, g, b, save) => {
   const centered = tf.sub(x, tf.mean(x, 1, true));
   const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), LN_EPS));
   const xhat = tf.mul(centered, rstd);
@@ -75,7 +83,7 @@ const GELU_K3 = GELU_K1 * 0.044715;
  * Gradient: σ + x·σ(1−σ)·(k1 + 3k3·x²). Only x is kept for it (σ is recomputed): the MLP's hidden
  * activations are the largest tensors of a step, and every kept one stays until the step ends.
  */
-export const gelu = custom<[tf.Tensor]>((x, save) => {
+export const gelu = customOp<[tf.Tensor]>((x, save) => {
   const x2 = tf.square(x);
   const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_K3), GELU_K1)));
   save([x]);
@@ -94,7 +102,7 @@ export const gelu = custom<[tf.Tensor]>((x, save) => {
  * log Σ exp over the last axis, keeping it as size 1. The max shift cancels out of the gradient,
  * which is dy·softmax(x): computed from the saved exponentials instead of autodiff through max.
  */
-export const logSumExpLast = custom<[tf.Tensor]>((x, save) => {
+export const logSumExpLast = customOp<[tf.Tensor]>((x, save) => {
   const axis = x.rank - 1;
   const max = tf.max(x, axis, true);
   const e = tf.exp(tf.sub(x, max));

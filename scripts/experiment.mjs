@@ -61,7 +61,7 @@ async function main() {
     await build({
       root,
       logLevel: 'warn',
-      build: { outDir: args.dist, emptyOutDir: true, rolldownOptions: { input: { experiment: path.join(root, 'experiment.html') } } },
+      build: { outDir: args.dist, emptyOutDir: true, rolldownOptions: { input: path.join(root, 'experiment.html') } },
     });
   }
   const server = await preview({ root, logLevel: 'warn', build: { outDir: args.dist }, preview: { host: '127.0.0.1', port: args.port, strictPort: true } });

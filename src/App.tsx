@@ -22,7 +22,7 @@ export function App() {
         <p className="tagline">Generative + contrastive self-supervised learning, trained in your browser.</p>
         <BackendBadge backend={snapshot.backend} />
       </header>
-      <StatusMessage status={snapshot.status} />
+      <StatusMessage status={snapshot.status} onAction={actions.statusAction} />
       <main className="layout">
         <aside className="sidebar">
           <DatasetPanel dataset={snapshot.dataset} progress={snapshot.progress} ui={datasetUi} ood={snapshot.evals.ood} actions={actions} />

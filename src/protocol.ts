@@ -6,6 +6,7 @@ import type { EmbeddingFrame, ProbeSetPayload, SampleGrid, UmapParams, UmapState
 import type { EvalResults, EvalSettings, OodSetInfo } from './eval/evalTypes';
 import type { ClassThumbnails } from './data/thumbnails';
 import type { PersistFromWorker, PersistToWorker } from './persist/messages';
+import type { FaultFromWorker, FaultToWorker } from './worker/faultMessages';
 
 export type RunStatus = 'idle' | 'training' | 'paused';
 
@@ -68,7 +69,9 @@ export type ToWorker =
   | { type: 'setEvalSettings'; settings: Partial<EvalSettings> }
   | { type: 'setOodSource'; source: OodSource }
   // Storage, restore on reload, run export and import (issue 6): persist/messages.ts.
-  | PersistToWorker;
+  | PersistToWorker
+  // Heartbeat, lost device, divergence, memory figures, test-only fault simulation (issue 7).
+  | FaultToWorker;
 
 /** Events that concern no particular run carry runId null and step 0. */
 interface EventBase {
@@ -99,6 +102,7 @@ export type FromWorker = EventBase &
     | { type: 'evalSettings'; settings: EvalSettings }
     | { type: 'oodSet'; info: OodSetInfo }
     | PersistFromWorker
+    | FaultFromWorker
   );
 
 export type FromWorkerType = FromWorker['type'];

@@ -7,6 +7,7 @@ import type { DatasetSummary, FromWorker, RunStatus, StepMetrics } from '../prot
 import { nextRunColor } from '../runPresets';
 import { initialEvalState, reduceEval, type EvalState } from './evalStore';
 import type { StorageInfo } from '../persist/messages';
+import { rewindRun, rewindStatus } from './rewind';
 
 export interface MetricPoint extends StepMetrics {
   step: number;
@@ -34,9 +35,18 @@ export interface RunView {
   forkedFrom: { runId: string; step: number } | null;
 }
 
+/** A button offered with a status line (issue 7: resume a diverged run at a lower learning rate). */
+export interface StatusAction {
+  kind: 'resumeWithLr';
+  runId: string;
+  lr: number;
+  label: string;
+}
+
 export interface StatusLine {
   kind: 'info' | 'error';
   text: string;
+  action?: StatusAction;
 }
 
 export interface TrainerSnapshot {
@@ -165,6 +175,12 @@ export class TrainerStore {
         return;
       case 'error':
         this.update({ status: { kind: 'error', text: event.message } });
+        return;
+      case 'runRewound':
+        if (event.runId) {
+          this.updateRun(event.runId, (run) => rewindRun(run, event.step, event.hyper));
+          this.update({ status: rewindStatus(event.runId, event.message, event.suggestedLr) });
+        }
         return;
     }
   }

@@ -11,6 +11,8 @@ import { BUILTIN_OOD, createEvalActions, type EvalActions } from './evalActions'
 import { DatasetController, type DatasetActions, type DatasetUiState } from './datasetController';
 import { PersistController, type PersistActions } from './persistController';
 import { downloadBytes } from './download';
+import { WorkerSupervisor } from './workerSupervisor';
+import { RecoveryController, type RecoveryActions } from './recovery';
 
 const BUILTIN_DATASET = {
   kind: 'url' as const,
@@ -19,7 +21,7 @@ const BUILTIN_DATASET = {
   testUrl: `${import.meta.env.BASE_URL}datasets/cifar10-test-1k.zip`,
 };
 
-export interface TrainerActions extends RunActions, ViewActions, EvalActions, DatasetActions, PersistActions {
+export interface TrainerActions extends RunActions, ViewActions, EvalActions, DatasetActions, PersistActions, RecoveryActions {
   start(): void;
   pause(): void;
   step(): void;
@@ -32,7 +34,9 @@ class TrainerConnection {
   readonly runViews: RunViewsController;
   readonly datasets: DatasetController;
   readonly persistence: PersistController;
-  private readonly worker: Worker;
+  readonly recovery: RecoveryController;
+  // Owns the Worker object: a crashed or hung worker is replaced (issue 7).
+  private readonly supervisor: WorkerSupervisor;
   private config: AppConfig;
   private readonly urlNamesPreset: boolean;
 
@@ -51,18 +55,32 @@ class TrainerConnection {
       },
       download: downloadBytes,
     });
-    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
-    this.worker.onmessage = (event: MessageEvent<FromWorker>) => this.onEvent(event.data);
-    this.worker.onerror = (event) => this.store.setStatus({ kind: 'error', text: `The training worker failed: ${event.message}` });
+    this.recovery = new RecoveryController(
+      {
+        store: this.store,
+        post: (m) => this.post(m),
+        restartWorker: () => this.supervisor.restart(),
+        backendRequest: () => this.config.backend,
+        replay: (event) => this.onEvent(event),
+        setRestoring: () => void (this.persistence.restoring = true),
+        selectRun: (runId) => this.actions().selectRun(runId),
+      },
+      search,
+    );
+    this.supervisor = new WorkerSupervisor({
+      create: () => new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
+      onMessage: (event) => this.onEvent(event),
+      onDead: (reason) => this.recovery.workerDied(reason),
+    });
     this.post({ type: 'init', backend: this.config.backend });
   }
 
   post(message: ToWorker, transfer: Transferable[] = []): void {
-    this.worker.postMessage(message, transfer);
+    this.supervisor.post(message, transfer);
   }
 
   dispose(): void {
-    this.worker.terminate();
+    this.supervisor.dispose();
   }
 
   private get defaultPreset(): PresetName {
@@ -75,6 +93,7 @@ class TrainerConnection {
     this.runViews.onEvent(event);
     this.datasets.onEvent(event);
     this.persistence.onEvent(event);
+    this.recovery.onEvent(event);
     switch (event.type) {
       case 'ready':
         if (!this.urlNamesPreset) this.config = configFromUrl(this.search, defaultPresetFor(event.backend));
@@ -134,6 +153,7 @@ class TrainerConnection {
       ...createEvalActions((m) => this.post(m), this.store),
       ...this.datasets.actions(),
       ...this.persistence.actions(),
+      ...this.recovery.actions(),
     };
   }
 }

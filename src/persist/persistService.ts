@@ -17,6 +17,7 @@ import { RunRecorder } from './recorder';
 import { restorePlan } from './restorePlan';
 import { restoreRun } from './restoreRun';
 import { openSessionStore, type SessionStore } from './session';
+import { isFiniteCheckpoint } from '../worker/divergence';
 
 export interface PersistHost {
   readonly runs: ReadonlyMap<string, TrainingRun>;
@@ -139,6 +140,18 @@ export class PersistService {
     } while (tail !== this.writes);
   }
 
+  /**
+   * The newest checkpoint written for a run, once pending writes are done (issue 7: a diverged run goes
+   * back to it). Null when this tab does not save or nothing is saved yet.
+   */
+  async lastGood(runId: string): Promise<Captured | null> {
+    await this.flushed();
+    const saved = this.store ? await this.store.loadRun(runId) : null;
+    if (!saved) return null;
+    const { trainer, batcher, hyper, step } = saved.checkpoint;
+    return { step, checkpoint: { trainer, batcher, hyper } };
+  }
+
   /** The run's state between two steps (under the device lock), or null if it is gone. */
   capture(run: TrainingRun): Promise<Captured | null> {
     return deviceLock.run(async () => (this.host.runs.get(run.id) === run ? { step: run.step, checkpoint: await run.exportCheckpoint() } : null));
@@ -162,6 +175,8 @@ export class PersistService {
     const last = history.metrics[history.metrics.length - 1];
     // A diverged step's weights hold NaN: keep the last good checkpoint instead.
     if (last && last.step === step && !Number.isFinite(last.lossTotal)) return;
+    // The loss of step s is computed before its update, so the weights can hold NaN while it is finite.
+    if (!isFiniteCheckpoint(checkpoint)) return;
     const meta = this.runMeta.get(run.id) ?? { dataset: this.active, forkedFrom: null };
     const dataset = meta.dataset;
     const bytes = [...checkpoint.trainer.weights, ...checkpoint.trainer.optimizer].reduce((n, t) => n + t.values.byteLength, 0);

@@ -2,7 +2,7 @@
 // between rounds we only yield so that incoming messages (pause, sliders) are handled.
 
 import type { FromWorker } from '../protocol';
-import type { TrainingRun } from './run';
+import type { StepReport, TrainingRun } from './run';
 import { deviceLock } from './deviceLock';
 
 export type Emit = (event: FromWorker) => void;
@@ -22,6 +22,10 @@ export class Scheduler {
   private looping = false;
   /** Called after every successful step (the live views refresh every K steps from here). */
   readonly afterStep: Array<(run: TrainingRun) => void> = [];
+  /** Called once a run whose loss is not finite has been paused (issue 7: it is then rewound). */
+  readonly onDiverged: Array<(run: TrainingRun, report: StepReport) => void> = [];
+  /** Asked first when a step throws; true means the failure was handled (a lost device). */
+  readonly onStepFailed: Array<(run: TrainingRun, error: unknown) => boolean> = [];
 
   constructor(private readonly emit: Emit) {}
 
@@ -102,8 +106,10 @@ export class Scheduler {
           step: report.step,
           message: `Run ${run.id} diverged at step ${report.step} (loss is ${report.metrics.lossTotal}); paused. Lower the learning rate and resume.`,
         });
+        for (const listener of this.onDiverged) listener(run, report);
       }
     } catch (error) {
+      if (this.onStepFailed.some((handled) => handled(run, error))) return;
       this.setStatus(run, 'paused');
       this.emit({ type: 'error', runId: run.id, step: run.step, message: `Run ${run.id} stopped: ${describe(error)}` });
     }

@@ -18,11 +18,14 @@ import { OodProvider } from './oodProvider';
 import { PersistService } from '../persist/persistService';
 import { exportRun, importRun, type BundleHost } from '../persist/bundleService';
 import { isPersistMessage, type PersistToWorker } from '../persist/messages';
+import { installFaults } from './faultWiring';
+import { isFaultMessage } from './faultMessages';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
 function emit(event: FromWorker): void {
   persist.observe(event);
+  if (event.type === 'metrics') faults.stepTook(event.metrics.msPerStep);
   scope.postMessage(event);
 }
 
@@ -40,6 +43,8 @@ const persistHost: BundleHost = {
   },
 };
 const persist = new PersistService(persistHost);
+// Faults (issue 7): heartbeat, lost device, diverged runs rewound to their last good checkpoint.
+const faults = installFaults(scheduler, persist, emit);
 // The live views post big typed arrays, always transferred.
 const views = new ViewService({ run: (id) => scheduler.runs.get(id), post: persistHost.post });
 scheduler.afterStep.push((run) => views.afterStep(run));
@@ -68,6 +73,7 @@ async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'init': {
       const choice = await selectBackend(message.backend);
+      faults.watchDevice();
       emit({ type: 'ready', runId: null, step: 0, backend: tf.getBackend() as typeof choice.backend, reason: choice.reason, adapter: choice.adapter });
       return;
     }
@@ -159,6 +165,11 @@ async function handle(message: ToWorker): Promise<void> {
 let queue: Promise<void> = Promise.resolve();
 scope.onmessage = (event: MessageEvent<ToWorker>) => {
   const message = event.data;
+  // Fault reports and simulations must not wait behind a queue that may be what hangs.
+  if (isFaultMessage(message)) {
+    faults.handle(message);
+    return;
+  }
   // A cancel must not wait behind queued work (a fork, a dataset import) that itself waits for the
   // evaluation it would cancel.
   if (message.type === 'cancelEval') {

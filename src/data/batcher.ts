@@ -5,7 +5,7 @@
 // run can be checkpointed and resumed on exactly the same sequence.
 
 import type { ImageSet } from './store';
-import { mixSeed, mulberry32, shuffleInPlace } from './random';
+import { mixSeed, mulberry32, shuffleInPlace } from '../random';
 
 export interface BatcherState {
   seed: number;

@@ -8,7 +8,7 @@
 
 import type { SkippedFile } from '../protocol';
 import type { ImageItem, RawGroup, ScanResult, Split, SplitHint } from './importTypes';
-import { mixSeed, mulberry32, shuffleInPlace } from './random';
+import { mixSeed, mulberry32, shuffleInPlace } from '../random';
 
 export type Ref = { kind: 'image'; item: ImageItem } | { kind: 'raw'; group: RawGroup; index: number };
 export interface Planned {

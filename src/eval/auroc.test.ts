@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auroc } from './auroc';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../random';
 
 // The definition, pair by pair: O(nPos·nNeg), used as the oracle.
 function aurocBrute(pos: ArrayLike<number>, neg: ArrayLike<number>): number {

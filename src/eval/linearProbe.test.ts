@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLinearProbe } from './linearProbe';
-import { mulberry32, seededPermutation } from './random';
+import { mulberry32, seededPermutation } from '../random';
 import { axisCentres, gaussianClusters } from './testData';
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@
 
 import type { ImageSet } from '../data/store';
 import type { EvalSettings } from './evalTypes';
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 import { seededSubset } from './subsets';
 
 export interface OodPart {

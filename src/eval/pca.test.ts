@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pca, projectPca, stabiliseSigns, symmetricEigen } from './pca';
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

@@ -3,7 +3,7 @@
 // come from the representations, not from which images were drawn.
 
 import type { ImageSet } from '../data/store';
-import { seededPermutation } from './random';
+import { seededPermutation } from '../random';
 
 /**
  * Up to `count` images of `set`, drawn without replacement by a seeded permutation and kept in the

@@ -6,7 +6,7 @@ import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/testing';
 import { DEFAULT_EVAL_SETTINGS, type EvalProgress, type EvalSettings, type OodSetInfo } from './evalTypes';
 import { chunkSizeFor, runModelPasses, type EvaluableModel } from './modelPasses';
 import { buildOodParts } from './oodSet';
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 import { CORRUPTION_GRID, runEvalSuite, type SuiteInput } from './suite';
 
 beforeAll(useCpu);

@@ -1,7 +1,7 @@
 // Synthetic data for the evaluation tests: Gaussian clusters with known structure and seeded noise.
 // (Not a test file itself; imported by the *.test.ts files next to it.)
 
-import { gaussian, mulberry32 } from './random';
+import { gaussian, mulberry32 } from '../random';
 
 export interface Clusters {
   features: Float32Array;

@@ -9,7 +9,7 @@
 
 import { UMAP } from 'umap-js';
 import { checkpoint, type CancelOptions } from './cancel';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../random';
 
 export interface UmapOptions extends CancelOptions {
   /** Size of the local neighbourhood (umap-js default 15); must be below the number of points. */

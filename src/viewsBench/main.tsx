@@ -4,7 +4,7 @@
 
 import { createRoot } from 'react-dom/client';
 import { EmbeddingCanvas } from '../app/EmbeddingCanvas';
-import { gaussian, mulberry32 } from '../eval/random';
+import { gaussian, mulberry32 } from '../random';
 import type { ProbeSetPayload } from '../viewTypes';
 import '../styles.css';
 

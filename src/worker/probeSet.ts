@@ -3,7 +3,7 @@
 // Fixed per dataset and seed, so every frame and every run shows the same images in the same order.
 
 import type { ImageSet } from '../data/store';
-import { seededPermutation } from '../eval/random';
+import { seededPermutation } from '../random';
 
 /** About a thousand points: enough to see classes separate, few enough to project every K steps. */
 export const PROBE_SIZE = 1000;

@@ -10,14 +10,10 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
 import { unzipSync, zipSync } from 'fflate';
-import { build, preview } from 'vite';
+import { buildApp, closeAll, describeMachine, launchChromium, root, serveBuild } from './lib/harness.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SHARED_ZIP = path.resolve(root, '../shared/datasets/cifar10-train-5k.zip');
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const EXPECTED_IMAGES = 10_000;
 const TARGET_SECONDS = 10;
 
@@ -138,16 +134,12 @@ async function main() {
   say(`made ${zip.file}: ${zip.images} JPEGs, ${mib(readFileSync(zip.file).length)}`);
   if (args.build) {
     say(`building into ${args.out} ...`);
-    await build({ root, logLevel: 'warn', build: { outDir: args.out, emptyOutDir: true } });
+    await buildApp(args.out);
   }
-  const server = await preview({ root, logLevel: 'warn', build: { outDir: args.out }, preview: { host: '127.0.0.1', port: args.port, strictPort: false, open: false } });
   // The next free port when --port is taken (other sessions may be serving their builds).
-  const origin = (server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${args.port}/`).replace(/\/$/, '');
-  const browser = await chromium.launch({
-    executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
-    args: ['--no-sandbox', '--disable-background-networking'],
-  });
-  say(`Chromium ${browser.version()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const { server, origin } = await serveBuild(args.out, args.port, false);
+  const browser = await launchChromium();
+  say(describeMachine(browser));
   const errors = [];
   let failed = false;
   try {
@@ -174,8 +166,7 @@ async function main() {
       );
     }
   } finally {
-    await browser.close();
-    await new Promise((resolve) => server.httpServer.close(resolve));
+    await closeAll(browser, server);
     rmSync(tmp, { recursive: true, force: true });
   }
   if (errors.length) say(`console errors (${errors.length}):\n  ${errors.slice(0, 10).join('\n  ')}`);

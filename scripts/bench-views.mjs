@@ -9,15 +9,9 @@
 // Prints the figures; they are measured here, never asserted.
 //
 //   npm run bench:views [-- --no-build] [--out DIR] [--port N] [--seconds 30] [--points 10000]
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+import { buildApp, closeAll, describeMachine, launchChromium, root, serveBuild } from './lib/harness.mjs';
 
 function parseArgs(argv) {
   const args = { build: true, out: path.join(root, '.bench', 'views-dist'), port: 4191, seconds: 30, points: 10_000 };
@@ -120,16 +114,13 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.build) {
     console.log(`building into ${args.out} ...`);
-    await build({ root, logLevel: 'warn', build: { outDir: args.out, emptyOutDir: true } });
+    await buildApp(args.out);
   }
-  const server = await preview({ root, logLevel: 'warn', build: { outDir: args.out }, preview: { host: '127.0.0.1', port: args.port, strictPort: true, open: false } });
-  const browser = await chromium.launch({
-    executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking'],
-  });
-  console.log(`Chromium ${browser.version()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const { server, origin } = await serveBuild(args.out, args.port);
+  const browser = await launchChromium();
+  console.log(describeMachine(browser));
   const errors = [];
-  const base = `http://127.0.0.1:${args.port}`;
+  const base = origin;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -161,8 +152,7 @@ async function main() {
     const synthetic = await measure(benchPage, () => pan(benchPage, view.locator('canvas'), 5));
     console.log(line(`views-bench: panning ${drawn} points`, synthetic));
   } finally {
-    await browser.close();
-    await new Promise((resolve) => server.httpServer.close(resolve));
+    await closeAll(browser, server);
   }
   if (errors.length) {
     console.log(`console errors (${errors.length}):`);

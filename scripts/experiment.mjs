@@ -11,12 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+import { buildApp, closeAll, launchChromium, root, serveBuild } from './lib/harness.mjs';
 
 function parseArgs(argv) {
   const args = {
@@ -58,17 +53,10 @@ async function main() {
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(0)} s`;
   if (args.build) {
     console.log(`building the app with experiment.html into ${path.relative(root, args.dist)} …`);
-    await build({
-      root,
-      logLevel: 'warn',
-      build: { outDir: args.dist, emptyOutDir: true, rolldownOptions: { input: path.join(root, 'experiment.html') } },
-    });
+    await buildApp(args.dist, 'experiment.html');
   }
-  const server = await preview({ root, logLevel: 'warn', build: { outDir: args.dist }, preview: { host: '127.0.0.1', port: args.port, strictPort: true } });
-  const browser = await chromium.launch({
-    executablePath: SYSTEM_CHROMIUM,
-    args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update'],
-  });
+  const { server, origin } = await serveBuild(args.dist, args.port);
+  const browser = await launchChromium();
   const errors = [];
   try {
     const page = await browser.newPage();
@@ -77,7 +65,7 @@ async function main() {
       else if (msg.text().startsWith('[experiment] ')) console.log(`[${elapsed()}] ${msg.text().slice(13)}`);
     });
     page.on('pageerror', (error) => errors.push(String(error)));
-    await page.goto(`http://127.0.0.1:${args.port}/experiment.html`);
+    await page.goto(`${origin}/experiment.html`);
     await page.waitForFunction(() => 'hybridExperiment' in window);
     const request = {
       preset: args.preset,
@@ -96,8 +84,7 @@ async function main() {
     console.log(`\n${table}\n`);
     console.log(`training ${result.trainingSeconds.toFixed(0)} s, evaluation ${result.evalSeconds.toFixed(0)} s, total ${elapsed()}; saved ${path.relative(process.cwd(), args.out)}`);
   } finally {
-    await browser.close();
-    await new Promise((resolve) => server.httpServer.close(resolve));
+    await closeAll(browser, server);
   }
   if (errors.length) {
     console.error(`console errors (${errors.length}):\n  ${errors.slice(0, 20).join('\n  ')}`);

@@ -7,15 +7,8 @@
 // read through the test hooks (?testHooks=1: window.hybridLabTest.memory()).
 //
 //   npm run soak [-- --minutes 30] [--warmup 60] [--no-build] [--out DIR] [--port N]
-import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
-import { build, preview } from 'vite';
-
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+import { buildApp, closeAll, describeMachine, launchChromium, root, serveBuild } from './lib/harness.mjs';
 
 function parseArgs(argv) {
   const args = { build: true, out: path.join(root, '.bench', 'soak-dist'), port: 4192, minutes: 30, warmup: 60 };
@@ -64,22 +57,19 @@ async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.build) {
     console.log(`building into ${args.out} ...`);
-    await build({ root, logLevel: 'warn', build: { outDir: args.out, emptyOutDir: true } });
+    await buildApp(args.out);
   }
-  const server = await preview({ root, logLevel: 'warn', build: { outDir: args.out }, preview: { host: '127.0.0.1', port: args.port, strictPort: true, open: false } });
-  const browser = await chromium.launch({
-    executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
-    // precise-memory-info: performance.memory reports exact, current heap sizes instead of coarse ones.
-    args: ['--no-sandbox', '--disable-background-networking', '--enable-precise-memory-info'],
-  });
-  console.log(`soak: ${args.minutes} min, Chromium ${browser.version()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  const { server, origin } = await serveBuild(args.out, args.port);
+  // precise-memory-info: performance.memory reports exact, current heap sizes instead of coarse ones.
+  const browser = await launchChromium(['--enable-precise-memory-info']);
+  console.log(`soak: ${args.minutes} min, ${describeMachine(browser)}`);
   const errors = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     const cdp = await page.context().newCDPSession(page);
-    await page.goto(`http://127.0.0.1:${args.port}/?preset=tiny&backend=wasm&autostart=1&testHooks=1`);
+    await page.goto(`${origin}/?preset=tiny&backend=wasm&autostart=1&testHooks=1`);
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="metric-step"]')?.getAttribute('data-value')) >= 1, null, { timeout: 180_000 });
     // The second run, trained beside the first on the same batches.
     await page.getByTestId('run-new').click();
@@ -102,8 +92,7 @@ async function main() {
     console.log(`change:  tensors ${last.numTensors - start.numTensors}, tensor bytes ${mib(last.numBytes - start.numBytes)}, worker heap ${mib((last.jsHeapBytes ?? 0) - (start.jsHeapBytes ?? 0))}, page heap ${mib((last.pageHeapBytes ?? 0) - (start.pageHeapBytes ?? 0))}, all JS ${mib((last.agentBytes ?? 0) - (start.agentBytes ?? 0))}`);
     console.log(`views: ${views}; status: ${status}`);
   } finally {
-    await browser.close();
-    await new Promise((resolve) => server.httpServer.close(resolve));
+    await closeAll(browser, server);
   }
   if (errors.length) {
     console.log(`console errors (${errors.length}):`);

@@ -5,7 +5,11 @@
 // one JSON object per line with --json. Figures are measured here, never asserted.
 //
 //   npm run bench [-- --json] [--no-build] [--out DIR] [--port N] [--only wasm/tiny,cpu/tiny]
-//                 [--steps N] [--budget-scale X] [--kernels] [--single-thread]
+//                 [--steps N] [--budget-scale X] [--kernels] [--single-thread] [--all]
+//
+// --kernels adds each combination's kernels by profiled time; --single-thread runs wasm without
+// threads; --all also runs the small preset on a software WebGPU adapter (SwiftShader), which the
+// default skips: a tiny step there takes ~17 s, and small has 60× its FLOPs.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,7 +36,7 @@ const COMBINATION_OVERHEAD_MS = 240_000;
 const PROGRESS_EVERY_MS = 20_000;
 
 function parseArgs(argv) {
-  const args = { json: false, build: true, out: path.join(root, '.bench', 'dist'), port: 4177, only: null, steps: 20, budgetScale: 1, kernels: false, threads: true };
+  const args = { json: false, build: true, out: path.join(root, '.bench', 'dist'), port: 4177, only: null, steps: 20, budgetScale: 1, kernels: false, threads: true, all: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i];
@@ -45,6 +49,7 @@ function parseArgs(argv) {
     else if (a === '--budget-scale') args.budgetScale = Number(value());
     else if (a === '--kernels') args.kernels = true;
     else if (a === '--single-thread') args.threads = false;
+    else if (a === '--all') args.all = true;
     else throw new Error(`unknown argument ${a} (see the header of scripts/bench.mjs)`);
   }
   return args;
@@ -101,9 +106,16 @@ async function main() {
     say(`page cross-origin isolated: ${await first.evaluate(() => window.hybridBench.crossOriginIsolated)}`);
     await first.close();
     const unavailable = new Set();
+    /** backend → adapter description, for backends found running on a software adapter. */
+    const softwareAdapter = new Map();
     const plan = PLAN.filter((c) => !args.only || args.only.includes(`${c.backend}/${c.preset}`));
     for (const combo of plan) {
       if (unavailable.has(combo.backend)) continue;
+      const software = softwareAdapter.get(combo.backend);
+      if (software && combo.preset !== 'tiny' && !args.all) {
+        say(`${combo.backend.padEnd(6)} ${combo.preset.padEnd(5)} skipped: software adapter (${software}); --all runs it`);
+        continue;
+      }
       const page = await openPage();
       const request = {
         backend: combo.backend,
@@ -131,6 +143,8 @@ async function main() {
           new Promise((_, reject) => setTimeout(() => reject(new Error(`no result after ${limitMs / 1000} s`)), limitMs)),
         ]);
         results.push(result);
+        // result.adapter is the WebGPU adapter, whichever backend ran: it only speaks for webgpu.
+        if (result.backend === 'webgpu' && /swiftshader|llvmpipe|software/i.test(result.adapter ?? '')) softwareAdapter.set('webgpu', result.adapter);
         if (args.json) process.stdout.write(`${JSON.stringify({ ...result, ...machine, loadAvg1: load })}\n`);
         else say(describe(result));
         if (args.kernels && result.kernelHistogram) {

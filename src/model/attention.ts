@@ -17,26 +17,32 @@ export interface AttentionShape {
 }
 
 type Rows3 = (q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D) => tf.Tensor2D;
+
+/** Forward and backward of the attention core; `saved` is what backward needs, nothing more. */
+export interface AttentionCore {
+  forward(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D): { out: tf.Tensor2D; saved: tf.Tensor[] };
+  backward(saved: tf.Tensor[], dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
+}
+
 /** GPU and cpu backends: batched matMuls with transpose flags, heads as the batch axis [B·h, T, dh]. */
-function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): Rows3 {
+function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): AttentionCore {
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
   const toHeads = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]) as tf.Tensor3D;
-  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]);
-  return customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]>((q, k, v, save) => {
-    const [qh, kh, vh] = [toHeads(q), toHeads(k), toHeads(v)];
-    const p = tf.softmax(tf.add(tf.mul(tf.matMul(qh, kh, false, true), scale), mask));
-    save([qh, kh, vh, p]);
-    return {
-      value: toRows(tf.matMul(p, vh)),
-      gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => {
-        const dc = toHeads(dy);
-        const dp = tf.matMul(dc, vs, false, true);
-        const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
-        return [toRows(tf.matMul(ds, ks)), toRows(tf.matMul(ds, qs, true, false)), toRows(tf.matMul(ps, dc, true, false))];
-      },
-    };
-  }) as Rows3;
+  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]) as tf.Tensor2D;
+  return {
+    forward(q, k, v) {
+      const [qh, kh, vh] = [toHeads(q), toHeads(k), toHeads(v)];
+      const p = tf.softmax(tf.add(tf.mul(tf.matMul(qh, kh, false, true), scale), mask));
+      return { out: toRows(tf.matMul(p, vh)), saved: [qh, kh, vh, p] };
+    },
+    backward([qs, ks, vs, ps], dy) {
+      const dc = toHeads(dy);
+      const dp = tf.matMul(dc, vs, false, true);
+      const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
+      return [toRows(tf.matMul(ds, ks)), toRows(tf.matMul(ds, qs, true, false)), toRows(tf.matMul(ps, dc, true, false))];
+    },
+  };
 }
 
 /**
@@ -47,7 +53,7 @@ function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, 
  * Operands are kept in the layouts that product wants (head instances last), so each is made by a
  * single rank ≤ 4 transpose: q as [T, dh, N], k as [dh, N, T], v as [T, N, dh], weights as [T, N, T].
  */
-function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): Rows3 {
+function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): AttentionCore {
   const dh = d / heads;
   const n = batch * heads;
   const scale = 1 / Math.sqrt(dh);
@@ -61,32 +67,39 @@ function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: n
   };
   const heads4 = (x: tf.Tensor) => tf.reshape(x, [batch, t, heads, dh]);
   // [T, N, dh] (token-major, head instances in (b, h) order) → rows [B·T, d].
-  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [t, batch, heads, dh]), [1, 0, 2, 3]), [batch * t, d]);
-  const mask3 = tf.reshape(mask, [t, 1, t]);
-  return customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]>((q, k, v, save) => {
-    const qa = tf.reshape(tf.transpose(heads4(q), [1, 3, 0, 2]), [t, dh, n]); // [T, dh, N]
-    const kb = tf.reshape(tf.transpose(heads4(k), [3, 0, 2, 1]), [dh, n, t]); // [dh, N, T]
-    const vb = tf.reshape(tf.transpose(heads4(v), [1, 0, 2, 3]), [t, n, dh]); // [T, N, dh]
-    const p = tf.softmax(tf.add(tf.mul(product(qa, kb), scale), mask3)); // [Tq, N, Tk]
-    save([qa, kb, vb, p]);
-    return {
-      value: toRows(product(tf.transpose(p, [0, 2, 1]), vb)),
-      gradFunc: (dy: tf.Tensor, [qs, ks, vs, ps]: tf.Tensor[]) => {
-        const dc = tf.reshape(tf.transpose(heads4(dy), [1, 0, 2, 3]), [t, n, dh]); // [Tq, N, dh]
-        const dp = product(tf.transpose(dc, [0, 2, 1]), tf.transpose(vs, [2, 1, 0])); // [Tq, N, Tk]
-        const dv = product(tf.transpose(ps, [2, 0, 1]), dc); // [Tk, N, dh]
-        const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
-        const dq = product(tf.transpose(ds, [0, 2, 1]), tf.transpose(ks, [2, 1, 0])); // [Tq, N, dh]
-        const dk = product(tf.transpose(ds, [2, 0, 1]), tf.transpose(qs, [0, 2, 1])); // [Tk, N, dh]
-        return [toRows(dq), toRows(dk), toRows(dv)];
-      },
-    };
-  }) as Rows3;
+  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [t, batch, heads, dh]), [1, 0, 2, 3]), [batch * t, d]) as tf.Tensor2D;
+  return {
+    forward(q, k, v) {
+      const qa = tf.reshape(tf.transpose(heads4(q), [1, 3, 0, 2]), [t, dh, n]); // [T, dh, N]
+      const kb = tf.reshape(tf.transpose(heads4(k), [3, 0, 2, 1]), [dh, n, t]); // [dh, N, T]
+      const vb = tf.reshape(tf.transpose(heads4(v), [1, 0, 2, 3]), [t, n, dh]); // [T, N, dh]
+      const p = tf.softmax(tf.add(tf.mul(product(qa, kb), scale), tf.reshape(mask, [t, 1, t]))); // [Tq, N, Tk]
+      return { out: toRows(product(tf.transpose(p, [0, 2, 1]), vb)), saved: [qa, kb, vb, p] };
+    },
+    backward([qs, ks, vs, ps], dy) {
+      const dc = tf.reshape(tf.transpose(heads4(dy), [1, 0, 2, 3]), [t, n, dh]); // [Tq, N, dh]
+      const dp = product(tf.transpose(dc, [0, 2, 1]), tf.transpose(vs, [2, 1, 0])); // [Tq, N, Tk]
+      const dv = product(tf.transpose(ps, [2, 0, 1]), dc); // [Tk, N, dh]
+      const ds = tf.mul(tf.mul(ps, tf.sub(dp, tf.sum(tf.mul(dp, ps), -1, true))), scale);
+      const dq = product(tf.transpose(ds, [0, 2, 1]), tf.transpose(ks, [2, 1, 0])); // [Tq, N, dh]
+      const dk = product(tf.transpose(ds, [2, 0, 1]), tf.transpose(qs, [0, 2, 1])); // [Tk, N, dh]
+      return [toRows(dq), toRows(dk), toRows(dv)];
+    },
+  };
+}
+
+/** The attention core for the active backend. */
+export function attentionCore(shape: AttentionShape, d: number): AttentionCore {
+  return tf.getBackend() === 'wasm' ? depthwiseAttention(shape, d) : batchedMatMulAttention(shape, d);
 }
 
 /** Causal multi-head attention of q, k, v rows [B·T, d] (heads = column blocks of dh): [B·T, d]. */
 export function attentionRows(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
-  const d = q.shape[1];
-  const op = tf.getBackend() === 'wasm' ? depthwiseAttention(shape, d) : batchedMatMulAttention(shape, d);
+  const core = attentionCore(shape, q.shape[1]);
+  const op = customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor2D]>((qi, ki, vi, save) => {
+    const { out, saved } = core.forward(qi, ki, vi);
+    save(saved);
+    return { value: out, gradFunc: (dy, kept) => core.backward(kept, dy as tf.Tensor2D) };
+  }) as Rows3;
   return op(q, k, v);
 }

@@ -3,7 +3,8 @@
 // All methods are pure tensor code meant to run inside the caller's tf.tidy / gradient closure.
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
-import { dmolNllPerElement, l2Normalize } from './losses';
+import { l2Normalize } from './losses';
+import { generativeNllNats, headPart } from './genHead';
 import { createParams, dimsOf, type Dims, type HybridParams, type NamedVariable } from './params';
 import { dense } from './ops';
 import { causalMask, gelu, layerNorm, linear, transformerBlock } from './transformer';
@@ -58,10 +59,17 @@ export class HybridModel {
     return tf.reshape(seq, [b * tokens, dim]);
   }
 
-  /** Runs blocks [from, to) on x [B·T, d]. */
+  /**
+   * Runs blocks [from, to) on x [B·T, d]. Each block runs in its own tidy: under a gradient tape the
+   * backward pass needs only what each op saved (kept by tfjs), and without the tidy every
+   * intermediate of every block would stay alive until the whole step ends.
+   */
   private runBlocks(x: tf.Tensor2D, batch: number, from: number, to: number): tf.Tensor2D {
     let h = x;
-    for (let i = from; i < to; i++) h = transformerBlock(h, this.params.blocks[i], batch, this.dims.tokens, this.dims.heads, this.mask);
+    for (let i = from; i < to; i++) {
+      const input = h;
+      h = tf.tidy(() => transformerBlock(input, this.params.blocks[i], batch, this.dims.tokens, this.dims.heads, this.mask));
+    }
     return h;
   }
 
@@ -95,27 +103,29 @@ export class HybridModel {
    * has seen the start token and patches 0..t-1 and predicts patch t.
    */
   mixture(decoded: tf.Tensor2D, batch: number, from = 0, count = this.dims.numPatches): MixtureParams {
-    const { dim, tokens, patchDim, mixtures: m } = this.dims;
-    const rows = tf.reshape(tf.slice(tf.reshape(decoded, [batch, tokens, dim]), [0, from, 0], [batch, count, dim]), [batch * count, dim]);
-    const h = layerNorm(rows as tf.Tensor2D, this.params.genNorm);
+    const h = layerNorm(this.predictingRows(decoded, batch, from, count), this.params.genNorm);
     // The head's columns are (sub-pixel, [logits | means | logScales], M). Rather than one matMul and
     // a split of its large output along the last axis (a full copy per part on wasm, and a slow
     // concat in the gradient), each part is its own matMul over a slice of the small weight matrix.
-    const w = tf.reshape(this.params.genHead.w, [dim, patchDim, 3 * m]);
-    const b = tf.reshape(this.params.genHead.b, [patchDim, 3 * m]);
+    const { patchDim, mixtures: m } = this.dims;
     const part = (k: number): tf.Tensor4D => {
-      const wk = tf.reshape(tf.slice(w, [0, 0, k * m], [dim, patchDim, m]), [dim, patchDim * m]) as tf.Tensor2D;
-      const bk = tf.reshape(tf.slice(b, [0, k * m], [patchDim, m]), [patchDim * m]) as tf.Tensor1D;
-      return tf.reshape(dense(h, wk, bk), [batch, count, patchDim, m]);
+      const { w, b } = this.params.genHead;
+      return tf.reshape(dense(h, headPart(w as tf.Tensor2D, k, this.dims), headPart(b as tf.Tensor1D, k, this.dims)), [batch, count, patchDim, m]);
     };
     return { logits: part(0), means: part(1), logScales: part(2) };
+  }
+
+  /** Decoder rows [B·count, d] at positions [from, from+count). */
+  private predictingRows(decoded: tf.Tensor2D, batch: number, from: number, count: number): tf.Tensor2D {
+    const { dim, tokens } = this.dims;
+    return tf.reshape(tf.slice(tf.reshape(decoded, [batch, tokens, dim]), [0, from, 0], [batch, count, dim]), [batch * count, dim]);
   }
 
   /** Per-image NLL in nats [B] of integer-valued patches [B,N,P·P·3] given the decoder output. */
   nllNats(decoded: tf.Tensor2D, patches: tf.Tensor3D): tf.Tensor1D {
     const b = patches.shape[0];
-    const mix = this.mixture(decoded, b);
-    return tf.sum(dmolNllPerElement(patches, mix.logits, mix.means, mix.logScales), [1, 2]) as tf.Tensor1D;
+    const rows = this.predictingRows(decoded, b, 0, this.dims.numPatches);
+    return generativeNllNats(rows, this.params.genNorm, this.params.genHead, patches, this.dims);
   }
 
   /** Sub-pixels per image: the bits/dim denominator S·S·3. */

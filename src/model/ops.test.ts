@@ -5,8 +5,15 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attentionRows } from './attention';
-import { dense, gelu, layerNorm2d, logSumExpLast } from './ops';
-import { causalMask } from './transformer';
+import { contrastiveLoss } from './contrastive';
+import { dmolNllPerElement } from './dmol';
+import { ntXent } from './losses';
+import { generativeNllNats } from './genHead';
+import { HybridModel } from './model';
+import { MICRO_MODEL } from './testing';
+import { dense, gelu, layerNorm2d } from './ops';
+import type { Block } from './params';
+import { causalMask, transformerBlock } from './transformer';
 
 beforeAll(() => {
   setWasmPaths(path.resolve(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
@@ -91,10 +98,85 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose(inputs);
     });
 
-    it('logSumExpLast = logSumExp over the last axis', async () => {
-      const inputs = [values([3, 4, 5], 8, 20)];
-      await expectSame(await valueAndGrads((x) => logSumExpLast(x), inputs), await valueAndGrads((x) => tf.logSumExp(x, -1, true), inputs), 1e-5);
-      tf.dispose(inputs);
+    it('dmolNllPerElement: hand-written gradient = autodiff of the formula, edge bins and sharp components included', async () => {
+      const shape = [2, 3, 6, 2];
+      // Pixels hit both edge bins and the middle; log-scales reach the clamp and the density branch.
+      const x = tf.tensor3d(Array.from({ length: 36 }, (_, i) => [0, 255, 3, 128, 250, 77][i % 6]), [2, 3, 6], 'int32');
+      const inputs = [values(shape, 13, 2), values(shape, 14, 0.9), tf.sub(values(shape, 15, 4), 4)];
+      const xf = tf.expandDims(tf.cast(x, 'float32'), -1);
+      const parts = (mu: tf.Tensor, raw: tf.Tensor) => {
+        const s = tf.maximum(raw, -7);
+        const c = tf.sub(tf.sub(tf.div(xf, 127.5), 1), mu);
+        return { s, inv: tf.exp(tf.neg(s)), c };
+      };
+      // The branch test on the given values, off the tape: autodiff cannot pass through a comparison.
+      const useDelta = tf.tidy(() => {
+        const { inv, c } = parts(inputs[1], inputs[2]);
+        return tf.greater(tf.sub(tf.sigmoid(tf.mul(inv, tf.add(c, 1 / 255))), tf.sigmoid(tf.mul(inv, tf.sub(c, 1 / 255)))), 1e-5);
+      });
+      const plain = (l: tf.Tensor, mu: tf.Tensor, raw: tf.Tensor) => {
+        const { s, inv, c } = parts(mu, raw);
+        const p = tf.mul(inv, tf.add(c, 1 / 255));
+        const q = tf.mul(inv, tf.sub(c, 1 / 255));
+        const u = tf.mul(inv, c);
+        const delta = tf.sub(tf.sigmoid(p), tf.sigmoid(q));
+        const inner = tf.where(useDelta, tf.log(tf.maximum(delta, 1e-12)), tf.sub(tf.sub(tf.sub(u, s), tf.mul(2, tf.softplus(u))), Math.log(127.5)));
+        const edge = tf.where(tf.broadcastTo(tf.lessEqual(xf, 0.5), shape), tf.sub(p, tf.softplus(p)), tf.where(tf.broadcastTo(tf.greaterEqual(xf, 254.5), shape), tf.neg(tf.softplus(q)), inner));
+        return tf.neg(tf.logSumExp(tf.add(edge, tf.logSoftmax(l, -1)), -1));
+      };
+      const custom = (l: tf.Tensor, mu: tf.Tensor, raw: tf.Tensor) => dmolNllPerElement(x, l, mu, raw);
+      await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plain, inputs), 2e-4);
+      tf.dispose([x, xf, useDelta, ...inputs]);
+    });
+
+    it('generativeNllNats = Σ dmolNllPerElement of the head (LayerNorm, matMul) per image', async () => {
+      const model = new HybridModel(MICRO_MODEL, 3);
+      const { dims } = model;
+      const [batch, n] = [3, dims.numPatches];
+      const patches = tf.tensor3d(Array.from({ length: batch * n * dims.patchDim }, (_, i) => (i * 37) % 256), [batch, n, dims.patchDim], 'int32');
+      const { genNorm, genHead } = model.params;
+      const inputs = [values([batch * n, dims.dim], 30, 2), genNorm.g, genNorm.b, genHead.w, genHead.b];
+      const asParams = (p: tf.Tensor[]) => ({ norm: { g: p[0], b: p[1] } as typeof genNorm, head: { w: p[2], b: p[3] } as typeof genHead });
+      const custom = (rows: tf.Tensor, ...p: tf.Tensor[]) => generativeNllNats(rows as tf.Tensor2D, asParams(p).norm, asParams(p).head, patches, dims);
+      const plain = (rows: tf.Tensor, ...p: tf.Tensor[]) => {
+        const { norm, head } = asParams(p);
+        const saved = { ...model.params };
+        Object.assign(model.params, { genNorm: norm, genHead: head });
+        // A decoded sequence whose positions 0..N-1 are the given rows (the last position unused).
+        const decoded = tf.reshape(tf.concat([tf.reshape(rows, [batch, n, dims.dim]), tf.zeros([batch, 1, dims.dim])], 1), [batch * dims.tokens, dims.dim]);
+        const mix = model.mixture(decoded as tf.Tensor2D, batch);
+        Object.assign(model.params, saved);
+        return tf.sum(dmolNllPerElement(patches, mix.logits, mix.means, mix.logScales), [1, 2]);
+      };
+      await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plain, inputs), 1e-4);
+      tf.dispose([patches, inputs[0]]);
+      model.dispose();
+    });
+
+    it('contrastiveLoss = ntXent(project(representation(·))), loss and top-1', async () => {
+      const model = new HybridModel(MICRO_MODEL, 4);
+      const { tokens, dim } = model.dims;
+      const views = 6;
+      const { repNorm, headFc1, headFc2 } = model.params;
+      const inputs = [values([views * tokens, dim], 31, 2), repNorm.g, repNorm.b, headFc1.w, headFc1.b, headFc2.w, headFc2.b];
+      const head = (p: tf.Tensor[]) => ({ repNorm: { g: p[0], b: p[1] }, fc1: { w: p[2], b: p[3] }, fc2: { w: p[4], b: p[5] } }) as Parameters<typeof contrastiveLoss>[1];
+      const custom = (rows: tf.Tensor, ...p: tf.Tensor[]) => contrastiveLoss(rows as tf.Tensor2D, head(p), views, tokens, 0.3).loss;
+      const plain = (rows: tf.Tensor, ...p: tf.Tensor[]) => {
+        const h = head(p);
+        const saved = { ...model.params };
+        Object.assign(model.params, { repNorm: h.repNorm, headFc1: h.fc1, headFc2: h.fc2 });
+        const [z1, z2] = tf.split(model.project(model.representation(rows as tf.Tensor2D, views)), 2, 0) as tf.Tensor2D[];
+        Object.assign(model.params, saved);
+        return ntXent(z1, z2, 0.3).loss;
+      };
+      await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plain, inputs), 1e-4);
+      const top1 = tf.tidy(() => [contrastiveLoss(inputs[0] as tf.Tensor2D, head(inputs.slice(1)), views, tokens, 0.3).positiveTop1, (() => {
+        const [z1, z2] = tf.split(model.project(model.representation(inputs[0] as tf.Tensor2D, views)), 2, 0) as tf.Tensor2D[];
+        return ntXent(z1, z2, 0.3).positiveTop1;
+      })()]);
+      expect((await top1[0].data())[0]).toBe((await top1[1].data())[0]);
+      tf.dispose([...top1, inputs[0]]);
+      model.dispose();
     });
 
     it('attentionRows = causal multi-head attention', async () => {
@@ -104,6 +186,33 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const inputs = [values([batch * tokens, d], 9, 2), values([batch * tokens, d], 10, 2), values([batch * tokens, d], 11)];
       const custom = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => attentionRows(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, { batch, tokens, heads, mask });
       await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plainAttention(batch, tokens, heads, mask), inputs), 1e-4);
+      tf.dispose([...inputs, mask]);
+    });
+
+    it('transformerBlock = the plain pre-LN block', async () => {
+      const [batch, tokens, heads, d] = [2, 5, 2, 8];
+      const mask = causalMask(tokens);
+      const shapes = [[d], [d], [d, 3 * d], [3 * d], [d, d], [d], [d], [d], [d, 4 * d], [4 * d], [4 * d, d], [d]];
+      const inputs = [values([batch * tokens, d], 12, 2), ...shapes.map((shape, i) => values(shape, 20 + i, shape.length === 1 ? 0.5 : 0.3))];
+      const asBlock = (p: tf.Tensor[]): Block => {
+        const v = p as tf.Variable[];
+        return { ln1: { g: v[0], b: v[1] }, qkv: { w: v[2], b: v[3] }, proj: { w: v[4], b: v[5] }, ln2: { g: v[6], b: v[7] }, fc1: { w: v[8], b: v[9] }, fc2: { w: v[10], b: v[11] } };
+      };
+      const norm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
+      };
+      const geluPlain = (x: tf.Tensor) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+      const plain = (x: tf.Tensor, ...p: tf.Tensor[]) => {
+        const a = norm(x, p[0], p[1]);
+        const qkv = tf.add(tf.matMul(a, p[2]), p[3]);
+        const [q, k, v] = tf.split(qkv, 3, 1);
+        const h = tf.add(x, tf.add(tf.matMul(plainAttention(batch, tokens, heads, mask)(q, k, v), p[4]), p[5]));
+        const f = tf.add(tf.matMul(norm(h, p[6], p[7]), p[8]), p[9]);
+        return tf.add(h, tf.add(tf.matMul(geluPlain(f), p[10]), p[11]));
+      };
+      const custom = (x: tf.Tensor, ...p: tf.Tensor[]) => transformerBlock(x as tf.Tensor2D, asBlock(p), batch, tokens, heads, mask);
+      await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plain, inputs), 1e-4);
       tf.dispose([...inputs, mask]);
     });
   });

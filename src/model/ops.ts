@@ -36,42 +36,91 @@ export function customOp<A extends tf.Tensor[]>(f: (...args: [...A, tf.GradSaveF
   return tf.customGrad(tidied as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
 }
 
+/** Column sums of x [R, C] → [C]. */
+export function colSum(x: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(x, 0);
+}
+
 /**
- * x [R, in] · w [in, out] + b [out]; gradient in three kernels (+ transposes on wasm). The bias is
- * fused into the matMul except on wasm, whose fused kernel checks the rank of the bias's *storage*,
- * which reshape and gather leave at 2-D or 4-D (a bias sliced from the generative head, or every
- * bias after an optimizer step), and so rejects most biases; there it is one broadcast add.
+ * [xᵀ·dy, Σ_rows dy] for x [R, in], dy [R, out]: a dense layer's weight and bias gradients. On wasm
+ * XNNPACK packs the right operand of a matMul (a tall [R, ·] matrix here) before multiplying, which
+ * costs more than the product when it is wide (measured on [12480, 128] and [12480, 512]: 150 ms
+ * with dy on the right, 82 ms as (dyᵀ·x)ᵀ). So the narrower operand goes on the right and the wider
+ * one is transposed; when that is dy, the bias gradient is a row sum of dyᵀ, the innermost axis,
+ * where Σ_rows dy would make wasm's Sum transpose dy again.
+ */
+export function weightGradients(x: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
+  if (!plainOperandsOnly()) return [tf.matMul(x, dy, true, false), tf.sum(dy, 0)];
+  if (x.shape[1] >= dy.shape[1]) return [tf.matMul(tf.transpose(x), dy), tf.sum(dy, 0)];
+  const dyT = tf.transpose(dy);
+  return [tf.transpose(tf.matMul(dyT, x)) as tf.Tensor2D, tf.sum(dyT, 1)];
+}
+
+/**
+ * x [R, in] · w [in, out] + b [out]. The bias is fused into the matMul except on wasm, whose fused
+ * kernel checks the rank of the bias's *storage*, which reshape and gather leave at 2-D or 4-D (a
+ * bias sliced from the generative head, or every bias after an optimizer step); there it is a
+ * broadcast add.
+ */
+export function denseForward(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  return (plainOperandsOnly() ? tf.add(tf.matMul(x, w), b) : tf.fused.matMul({ a: x, b: w, bias: b })) as tf.Tensor2D;
+}
+
+/**
+ * Backward of several dense layers reading the same x (the q, k, v projections): [Σ dx, dws, dbs].
+ * On wasm x is transposed once for all of them instead of once each.
+ */
+export function sharedInputBackward(x: tf.Tensor2D, ws: tf.Tensor2D[], dys: tf.Tensor2D[]): [tf.Tensor2D, tf.Tensor2D[], tf.Tensor1D[]] {
+  const dx = tf.addN(dys.map((dy, i) => matMul2d(dy, ws[i], false, true))) as tf.Tensor2D;
+  if (!plainOperandsOnly() || dys.some((dy) => dy.shape[1] > x.shape[1])) {
+    const grads = dys.map((dy) => weightGradients(x, dy));
+    return [dx, grads.map(([dw]) => dw), grads.map(([, db]) => db)];
+  }
+  const xT = tf.transpose(x);
+  return [dx, dys.map((dy) => tf.matMul(xT, dy)), dys.map((dy) => tf.sum(dy, 0))];
+}
+
+/** [dx, dw, db] of y = x·w + b. */
+export function denseBackward(x: tf.Tensor2D, w: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D] {
+  return [matMul2d(dy, w, false, true), ...weightGradients(x, dy)];
+}
+
+/**
+ * Dense layer as one op. On wasm the output gradient is copied before use: XNNPACK keeps a packed
+ * copy of a matMul's right operand until that tensor is disposed, and tfjs keeps every gradient
+ * until the whole backward pass ends, so packing dy itself would hold that copy for the whole step.
  */
 export const dense = customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((x, w, b, save) => {
   save([x, w]);
   return {
-    value: plainOperandsOnly() ? tf.add(tf.matMul(x, w), b) : tf.fused.matMul({ a: x, b: w, bias: b }),
-    gradFunc: (dy, [xs, ws]) => {
-      const g = dy as tf.Tensor2D;
-      return [matMul2d(g, ws as tf.Tensor2D, false, true), matMul2d(xs as tf.Tensor2D, g, true, false), tf.sum(g, 0)];
-    },
+    value: denseForward(x, w, b),
+    gradFunc: (dy, [xs, ws]) => denseBackward(xs as tf.Tensor2D, ws as tf.Tensor2D, (plainOperandsOnly() ? tf.add(dy, 0) : dy) as tf.Tensor2D),
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 const LN_EPS = 1e-5;
 
-/**
- * LayerNorm over the last axis of x [R, d] with gain g and bias b [d].
- * Gradient: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·g; dg = Σ dy·x̂; db = Σ dy.
- */
-export const layerNorm2d = customOp<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>((x, g, b, save) => {
+export interface NormSaved { xhat: tf.Tensor2D; rstd: tf.Tensor2D }
+
+/** LayerNorm over the last axis of x [R, d] with gain g and bias b [d]; also what its gradient needs. */
+export function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): { y: tf.Tensor2D } & NormSaved {
   const centered = tf.sub(x, tf.mean(x, 1, true));
-  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), LN_EPS));
-  const xhat = tf.mul(centered, rstd);
+  const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), LN_EPS)) as tf.Tensor2D;
+  const xhat = tf.mul(centered, rstd) as tf.Tensor2D;
+  return { y: tf.add(tf.mul(xhat, g), b), xhat, rstd };
+}
+
+/** [dx, dg, db]: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·g; dg = Σ dy·x̂; db = Σ dy. */
+export function layerNormBackward({ xhat, rstd }: NormSaved, g: tf.Tensor1D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+  const gh = tf.mul(dy, g);
+  const inner = tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xhat, tf.mean(tf.mul(gh, xhat), 1, true)));
+  return [tf.mul(inner, rstd), colSum(tf.mul(dy, xhat)), colSum(dy)];
+}
+
+export const layerNorm2d = customOp<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>((x, g, b, save) => {
+  const { y, xhat, rstd } = layerNormForward(x, g, b);
   save([xhat, rstd, g]);
-  return {
-    value: tf.add(tf.mul(xhat, g), b),
-    gradFunc: (dy, [xh, rs, gain]) => {
-      const gh = tf.mul(dy, gain);
-      const inner = tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xh, tf.mean(tf.mul(gh, xh), 1, true)));
-      return [tf.mul(inner, rs), tf.sum(tf.mul(dy, xh), 0), tf.sum(dy, 0)];
-    },
-  };
+  return { value: y, gradFunc: (dy, [xh, rs, gain]) => layerNormBackward({ xhat: xh as tf.Tensor2D, rstd: rs as tf.Tensor2D }, gain as tf.Tensor1D, dy as tf.Tensor2D) };
 }) as (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor2D;
 
 const GELU_K1 = 2 * Math.sqrt(2 / Math.PI);
@@ -80,36 +129,23 @@ const GELU_K3 = GELU_K1 * 0.044715;
 /**
  * GELU, tanh approximation (GPT-2), as x·σ(2u) with u = √(2/π)(x + 0.044715x³): the same function,
  * since ½(1 + tanh u) = σ(2u), but sigmoid is a vectorised kernel where tanh is not (wasm).
- * Gradient: σ + x·σ(1−σ)·(k1 + 3k3·x²). Only x is kept for it (σ is recomputed): the MLP's hidden
- * activations are the largest tensors of a step, and every kept one stays until the step ends.
  */
-export const gelu = customOp<[tf.Tensor]>((x, save) => {
-  const x2 = tf.square(x);
-  const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_K3), GELU_K1)));
-  save([x]);
-  return {
-    value: tf.mul(x, s),
-    gradFunc: (dy, [xs]) => {
-      const xx = tf.square(xs);
-      const ss = tf.sigmoid(tf.mul(xs, tf.add(tf.mul(xx, GELU_K3), GELU_K1)));
-      const slope = tf.mul(tf.mul(xs, tf.add(tf.mul(xx, 3 * GELU_K3), GELU_K1)), tf.sub(ss, tf.square(ss)));
-      return [tf.mul(dy, tf.add(ss, slope))];
-    },
-  };
-}) as <T extends tf.Tensor>(x: T) => T;
+export function geluForward<T extends tf.Tensor>(x: T): T {
+  return tf.mul(x, tf.sigmoid(tf.mul(x, tf.add(tf.mul(tf.square(x), GELU_K3), GELU_K1)))) as T;
+}
 
 /**
- * log Σ exp over the last axis, keeping it as size 1. The max shift cancels out of the gradient,
- * which is dy·softmax(x): computed from the saved exponentials instead of autodiff through max.
+ * dx = dy·(σ + x·σ(1−σ)·(k1 + 3k3·x²)). It needs only x (σ is recomputed): the MLP's hidden
+ * activations are the largest tensors of a step, and every kept one stays until the step ends.
  */
-export const logSumExpLast = customOp<[tf.Tensor]>((x, save) => {
-  const axis = x.rank - 1;
-  const max = tf.max(x, axis, true);
-  const e = tf.exp(tf.sub(x, max));
-  const total = tf.sum(e, axis, true);
-  save([e, total]);
-  return {
-    value: tf.add(tf.log(total), max),
-    gradFunc: (dy, [es, totals]) => [tf.mul(es, tf.div(dy, totals))],
-  };
+export function geluBackward<T extends tf.Tensor>(x: T, dy: T): T {
+  const x2 = tf.square(x);
+  const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_K3), GELU_K1)));
+  const slope = tf.mul(tf.mul(x, tf.add(tf.mul(x2, 3 * GELU_K3), GELU_K1)), tf.sub(s, tf.square(s)));
+  return tf.mul(dy, tf.add(s, slope)) as T;
+}
+
+export const gelu = customOp<[tf.Tensor]>((x, save) => {
+  save([x]);
+  return { value: geluForward(x), gradFunc: (dy, [xs]) => [geluBackward(xs, dy)] };
 }) as <T extends tf.Tensor>(x: T) => T;

@@ -4,7 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams, ModelConfig, TrainConfig } from '../config';
 import { augmentViews, cleanView } from './augment';
-import { natsToBitsPerDim, ntXent } from './losses';
+import { contrastiveLoss } from './contrastive';
+import { natsToBitsPerDim } from './losses';
 import { HybridModel, patchify } from './model';
 import { AdamW, copyOf, type NamedArray } from './optimizer';
 import { sampleImages } from './sample';
@@ -66,9 +67,9 @@ export class HybridTrainer {
         }
         if (useCon) {
           const viewEncoded = tf.slice(encoded, [genRows * tokens, 0], [2 * b * tokens, model.dims.dim]);
-          const z = model.project(model.representation(viewEncoded, 2 * b));
-          const [z1, z2] = tf.split(z, 2, 0) as tf.Tensor2D[];
-          const result = ntXent(z1, z2, hyper.tau);
+          // ntXent(project(representation(·))) as one op with a hand-written gradient (contrastive.ts).
+          const { repNorm, headFc1: fc1, headFc2: fc2 } = model.params;
+          const result = contrastiveLoss(viewEncoded as tf.Tensor2D, { repNorm, fc1, fc2 }, 2 * b, tokens, hyper.tau);
           con.dispose();
           conTop1.dispose();
           con = tf.keep(result.loss);

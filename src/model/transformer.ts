@@ -3,8 +3,8 @@
 // through one attention op (attention.ts). No per-head or per-image JS loops. Linear, LayerNorm, GELU
 // and attention carry hand-written gradients (ops.ts, attention.ts); `npm run bench` measures them.
 import * as tf from '@tensorflow/tfjs';
-import { attentionRows } from './attention';
-import { dense, gelu as geluOp, layerNorm2d } from './ops';
+import { attentionCore } from './attention';
+import { customOp, dense, denseBackward, denseForward, sharedInputBackward, gelu as geluOp, geluBackward, geluForward, layerNorm2d, layerNormBackward, layerNormForward } from './ops';
 import type { Block, Linear, Norm } from './params';
 
 /** Rows × W + b on a 2-D matrix. */
@@ -35,24 +35,66 @@ export function causalMask(tokens: number): tf.Tensor2D {
   return tf.tensor2d(values, [tokens, tokens]);
 }
 
+type T2 = tf.Tensor2D;
+type T1 = tf.Tensor1D;
+/** The block's inputs in op order: x, then ln1 g/b, qkv w/b, proj w/b, ln2 g/b, fc1 w/b, fc2 w/b. */
+type BlockParams = [T1, T1, T2, T1, T2, T1, T1, T1, T2, T1, T2, T1];
+type BlockInputs = [T2, ...BlockParams];
+
+/** Column block i (q, k, v) of the fused QKV weight [d, 3d] or bias [3d] (columns q|k|v, head, dh). */
+function qkvPart<T extends tf.Tensor>(p: T, i: number, d: number): T {
+  return (p.rank === 1 ? tf.slice(p, [i * d], [d]) : tf.slice(p, [0, i * d], [d, d])) as T;
+}
+
 /**
- * Multi-head causal self-attention on x [B·T, d]. The fused QKV weight [d, 3d] (columns ordered
- * q|k|v, head, dh) is used as three column blocks, one matMul each: their outputs are already the
- * row-major q, k, v the attention op takes, where one matMul would need its [B·T, 3d] output split
- * (a full copy per part on wasm). Slicing the weights instead costs a copy of [d, 3d] only.
+ * One pre-LN block, y = h + MLP(LN2(h)) with h = x + Attn(LN1(x)), as a single op with a hand-written
+ * backward (the chain rule through ops.ts and attention.ts). tfjs keeps every gradient its backprop
+ * makes until the whole step ends, one per op output; as one op, a block leaves only its input's
+ * gradient behind, and saves only the activations its backward reads: memory that lets the small
+ * preset fit the wasm heap, and ~40% fewer kernel dispatches. q, k and v come from three matMuls on
+ * column blocks of the QKV weight, so no [B·T, 3d] output is split (a full copy per part on wasm).
  */
-export function attention(x: tf.Tensor2D, block: Block, batch: number, tokens: number, heads: number, mask: tf.Tensor2D): tf.Tensor2D {
-  const d = x.shape[1];
-  const part = (i: number) =>
-    dense(x, tf.slice(block.qkv.w, [0, i * d], [d, d]) as tf.Tensor2D, tf.slice(block.qkv.b, [i * d], [d]) as tf.Tensor1D);
-  const context = attentionRows(part(0), part(1), part(2), { batch, tokens, heads, mask });
-  return linear(context, block.proj);
+function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: number): (...inputs: BlockInputs) => T2 {
+  const core = attentionCore({ batch, tokens, heads, mask }, d);
+  return customOp<BlockInputs>((x, ln1g, ln1b, qkvW, qkvB, projW, projB, ln2g, ln2b, fc1W, fc1b, fc2W, fc2b, save) => {
+    const norm1 = layerNormForward(x, ln1g, ln1b);
+    const [q, k, v] = [0, 1, 2].map((i) => denseForward(norm1.y, qkvPart(qkvW, i, d), qkvPart(qkvB, i, d)));
+    const attention = core.forward(q, k, v);
+    const h = tf.add(x, denseForward(attention.out, projW, projB)) as T2;
+    const norm2 = layerNormForward(h, ln2g, ln2b);
+    const f = denseForward(norm2.y, fc1W, fc1b);
+    const g = geluForward(f);
+    const y = tf.add(h, denseForward(g, fc2W, fc2b));
+    save([norm1.y, norm1.xhat, norm1.rstd, attention.out, norm2.y, norm2.xhat, norm2.rstd, f, g, ln1g, qkvW, projW, ln2g, fc1W, fc2W, ...attention.saved]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [a, xh1, rs1, c, bl, xh2, rs2, fs, gs, g1, wqkv, wp, g2, w1, w2, ...attSaved] = saved as T2[];
+        // On wasm, dy is copied: XNNPACK keeps a packed copy of a matMul's right operand while that
+        // tensor lives, and tfjs keeps dy (a gradient) until the backward pass ends (ops.ts, dense).
+        const dyc = (tf.getBackend() === 'wasm' ? tf.add(dy, 0) : dy) as T2;
+        // Each stage in its own tidy, so only its results outlive it: the peak is then the saved
+        // activations of all blocks plus one stage's temporaries, not one block's worth of them.
+        const [dg, dW2, db2] = tf.tidy(() => denseBackward(gs, w2, dyc));
+        const [dbl, dW1, db1] = tf.tidy(() => denseBackward(bl, w1, geluBackward(fs, dg)));
+        const [dh2, dg2, dbeta2] = tf.tidy(() => layerNormBackward({ xhat: xh2, rstd: rs2 }, g2 as unknown as T1, dbl));
+        const dh = tf.add(dyc, dh2) as T2;
+        const [dc, dWp, dbp] = tf.tidy(() => denseBackward(c, wp, dh));
+        const dqkv = tf.tidy(() => core.backward(attSaved, dc));
+        const [da, dws, dbs] = tf.tidy(() => sharedInputBackward(a, [0, 1, 2].map((i) => qkvPart(wqkv, i, d)), dqkv));
+        const [dx1, dg1, dbeta1] = tf.tidy(() => layerNormBackward({ xhat: xh1, rstd: rs1 }, g1 as unknown as T1, da));
+        const dqkvW = tf.concat(dws, 1);
+        const dqkvB = tf.concat(dbs);
+        return [tf.add(dh, dx1), dg1, dbeta1, dqkvW, dqkvB, dWp, dbp, dg2, dbeta2, dW1, db1, dW2, db2];
+      },
+    };
+  }) as (...inputs: BlockInputs) => T2;
 }
 
 /** One pre-LN block: x + Attn(LN(x)), then + MLP(LN(·)) with ratio 4 and GELU. */
-export function transformerBlock(x: tf.Tensor2D, block: Block, batch: number, tokens: number, heads: number, mask: tf.Tensor2D): tf.Tensor2D {
-  const h = tf.add(x, attention(layerNorm(x, block.ln1), block, batch, tokens, heads, mask));
-  const h2 = h as tf.Tensor2D;
-  const mlp = linear(gelu(linear(layerNorm(h2, block.ln2), block.fc1)), block.fc2);
-  return tf.add(h2, mlp);
+export function transformerBlock(x: T2, block: Block, batch: number, tokens: number, heads: number, mask: T2): T2 {
+  const op = blockOp(batch, tokens, heads, mask, x.shape[1]);
+  const { ln1, qkv, proj, ln2, fc1, fc2 } = block;
+  const params = [ln1.g, ln1.b, qkv.w, qkv.b, proj.w, proj.b, ln2.g, ln2.b, fc1.w, fc1.b, fc2.w, fc2.b] as tf.Tensor[] as BlockParams;
+  return op(x, ...params);
 }

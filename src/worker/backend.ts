@@ -10,6 +10,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendRequest } from '../config';
 import type { MemoryLimits } from '../model/memoryEstimate';
+import { shareWasmIdentity } from './wasmIdentity';
 
 export interface BackendChoice {
   backend: BackendName;
@@ -75,26 +76,30 @@ function configureWasm(): void {
   // vite.config.ts), else the single-threaded SIMD build; a caller may set
   // WASM_HAS_MULTITHREAD_SUPPORT false beforehand to force the latter. Its pthread workers used to
   // die once bundled ("ReferenceError: e is not defined"): the tfjsWasmThreads plugin in
-  // vite.config.ts fixes that. Training owns this worker, so XNNPACK may use every logical core.
-  setThreadsCount(logicalCores());
+  // vite.config.ts fixes that.
+  setThreadsCount(wasmThreads());
+  shareWasmIdentity(); // saved activations are shared, not copied (wasmIdentity.ts)
   wasmConfigured = true;
 }
 
-function logicalCores(): number {
-  return Math.max(1, self.navigator.hardwareConcurrency || 1);
+/**
+ * XNNPACK threads: half the logical cores, as tfjs assumes two hyperthreads per core, but at least
+ * two where there are two cores: tfjs's own rule gives a 2-vCPU machine no parallelism at all.
+ */
+function wasmThreads(): number {
+  const cores = Math.max(1, self.navigator.hardwareConcurrency || 1);
+  return Math.max(Math.min(2, cores), Math.floor(cores / 2));
 }
 
 /**
  * tfjs-backend-wasm caps its thread pool at navigator.hardwareConcurrency / 2, read once while its
- * module initialises (it assumes two hyperthreads per core): one thread on a 2-vCPU machine,
- * whatever setThreadsCount asks. While it initialises we report twice the real count, so the cap
- * is the real count; the returned function puts the browser's value back.
+ * module initialises, whatever setThreadsCount asks. While it initialises we report twice
+ * wasmThreads(), so the cap is wasmThreads(); the returned function puts the browser's value back.
  */
 function uncapWasmThreads(): () => void {
-  const cores = logicalCores();
   const nav = self.navigator as Navigator & { hardwareConcurrency: number };
   try {
-    Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * cores, configurable: true });
+    Object.defineProperty(nav, 'hardwareConcurrency', { value: 2 * wasmThreads(), configurable: true });
   } catch {
     return () => undefined; // not overridable here: tfjs keeps its default
   }

@@ -1,7 +1,7 @@
 // The evaluation settings: subset sizes, automatic evaluation every N steps, synthetic OOD images.
 // Number fields commit on blur or Enter, so typing "1000" does not send 1, 10, 100 on the way.
 
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { EVAL_LIMITS, type EvalSettings } from '../eval/evalTypes';
 
 type NumericKey = 'trainSubset' | 'testSubset' | 'oodSubset' | 'autoEvery';
@@ -15,8 +15,12 @@ const FIELDS: readonly { key: NumericKey; testId: string; label: string }[] = [
 
 function NumberSetting({ value, min, max, testId, label, onCommit }: { value: number; min: number; max: number; testId: string; label: string; onCommit: (v: number) => void }) {
   const [text, setText] = useState(String(value));
-  // The worker echoes the clamped value; show it.
-  useEffect(() => setText(String(value)), [value]);
+  // The worker echoes the clamped value; show it (state adjusted while rendering, not in an effect).
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    setShown(value);
+    setText(String(value));
+  }
   const commit = () => {
     const parsed = Number(text);
     if (Number.isFinite(parsed) && parsed !== value) onCommit(parsed);

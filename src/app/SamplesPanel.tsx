@@ -2,7 +2,7 @@
 // half kept, the bottom half sampled), refreshed every K steps in the worker and on demand, with a
 // temperature. Pixels arrive as transferred bytes and are drawn through ImageData, scaled up crisply.
 
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { VIEW_LIMITS, type SampleGrid } from '../viewTypes';
 import { putImage } from './pixelTiles';
 import type { TrainerActions } from './useTrainer';
@@ -46,7 +46,7 @@ function layout(grid: SampleGrid, originals: Uint8Array | null, width: number, s
 
 function SampleCanvas({ frame, originals }: { frame: StepFrame<SampleGrid>; originals: Uint8Array | null }) {
   const ref = useRef<HTMLCanvasElement>(null);
-  const [drawn, setDrawn] = useState(0);
+  const gridRef = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const canvas = ref.current;
     const ctx = canvas?.getContext('2d');
@@ -73,10 +73,11 @@ function SampleCanvas({ frame, originals }: { frame: StepFrame<SampleGrid>; orig
         ctx.fillRect(tile.x + cell, tile.y + tile.seam * scale - 1, 3, 2);
       }
     }
-    setDrawn(grid.unconditionalCount + grid.completionCount);
+    // The count is written where it is drawn: a state update here would render the panel twice.
+    gridRef.current?.setAttribute('data-value', String(grid.unconditionalCount + grid.completionCount));
   }, [frame, originals]);
   return (
-    <div className="samples-grid" data-testid="samples-grid" data-value={drawn}>
+    <div className="samples-grid" data-testid="samples-grid" data-value={0} ref={gridRef}>
       <canvas ref={ref} />
     </div>
   );

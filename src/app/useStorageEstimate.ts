@@ -11,18 +11,25 @@ export interface StorageEstimateView {
   persistNote: string | null;
 }
 
+async function readEstimate(): Promise<Pick<StorageEstimateView, 'usage' | 'quota' | 'persisted'> | null> {
+  const storage = navigator.storage;
+  if (!storage?.estimate) return null;
+  const [{ usage, quota }, persisted] = await Promise.all([storage.estimate(), storage.persisted ? storage.persisted() : Promise.resolve(null)]);
+  return { usage: usage ?? null, quota: quota ?? null, persisted };
+}
+
 export function useStorageEstimate(refreshKey: unknown): { estimate: StorageEstimateView; requestPersist: () => void } {
   const [estimate, setEstimate] = useState<StorageEstimateView>({ usage: null, quota: null, persisted: null, persistNote: null });
-  const refresh = useCallback(async () => {
-    const storage = navigator.storage;
-    if (!storage?.estimate) return;
-    const [{ usage, quota }, persisted] = await Promise.all([storage.estimate(), storage.persisted ? storage.persisted() : Promise.resolve(null)]);
-    setEstimate((old) => ({ ...old, usage: usage ?? null, quota: quota ?? null, persisted }));
-  }, []);
   // Re-read whenever the worker reports a change in what is stored.
   useEffect(() => {
-    void refresh();
-  }, [refresh, refreshKey]);
+    let live = true;
+    void readEstimate().then((read) => {
+      if (live && read) setEstimate((old) => ({ ...old, ...read }));
+    });
+    return () => {
+      live = false;
+    };
+  }, [refreshKey]);
   const requestPersist = useCallback(() => {
     const storage = navigator.storage;
     if (!storage?.persist) {
@@ -35,8 +42,8 @@ export function useStorageEstimate(refreshKey: unknown): { estimate: StorageEsti
         persisted: granted,
         persistNote: granted ? 'Storage is persistent: the browser will not evict saved runs to free space.' : 'The browser declined (it decides by how much the site is used); saved runs may be evicted under storage pressure.',
       }));
-      void refresh();
+      void readEstimate().then((read) => read && setEstimate((old) => ({ ...old, ...read })));
     });
-  }, [refresh]);
+  }, []);
   return { estimate, requestPersist };
 }

@@ -107,7 +107,7 @@ export async function fitLinearProbe(
   let theta: Float64Array = new Float64Array(p);
   let iterations = 0;
   let converged = false;
-  let current: { loss: number; grad: Float64Array } = { loss: Number.NaN, grad: new Float64Array(p) };
+  let current: { loss: number; grad: Float64Array };
   try {
     current = await evaluate(theta);
     const sHist: Float64Array[] = [];

@@ -47,7 +47,7 @@ export function memoryLimitsFor(backend: BackendName): MemoryLimits {
 async function probeWebGpu(): Promise<AdapterProbe> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) return { usable: false, description: null, why: 'this browser exposes no WebGPU', maxBufferBytes: 0 };
-  let adapter: GPUAdapter | null = null;
+  let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   } catch (error) {

@@ -112,14 +112,19 @@ test('the CIFAR-10 .bin with batches.meta.txt: 200 images, 10 classes', async ({
 
 test('the MNIST IDX pair (gzipped): 10000 images, 10 classes', async ({ page }) => {
   const errors = await openApp(page);
-  await page.getByTestId('dataset-files').setInputFiles([shared('mnist-idx/t10k-images-idx3-ubyte.gz'), shared('mnist-idx/t10k-labels-idx1-ubyte.gz')]);
+  await page
+    .getByTestId('dataset-files')
+    .setInputFiles([shared('mnist-idx/t10k-images-idx3-ubyte.gz'), shared('mnist-idx/t10k-labels-idx1-ubyte.gz')]);
   await expectReplacedAndTraining(page, 10000, 10);
   expect(errors).toEqual([]);
 });
 
 test('loose images dropped on the drop zone: an unlabelled dataset that still trains', async ({ page }) => {
   const errors = await openApp(page);
-  const pngs = Object.entries(fashionPngs(2, 20)).map(([rel, bytes]) => ({ name: rel.replace('/', '-'), base64: Buffer.from(bytes).toString('base64') }));
+  const pngs = Object.entries(fashionPngs(2, 20)).map(([rel, bytes]) => ({
+    name: rel.replace('/', '-'),
+    base64: Buffer.from(bytes).toString('base64'),
+  }));
   await page.getByTestId('dataset-drop').evaluate((zone, files) => {
     const data = new DataTransfer();
     for (const f of files) {
@@ -147,7 +152,9 @@ test('keep, cancel and a failed import leave the dataset and runs untouched; the
   await page.getByTestId('replace-confirm').click();
   await expect(page.getByTestId('import-progress')).toBeVisible();
   await page.getByTestId('import-cancel').click();
-  await expect(page.getByTestId('status-message')).toHaveText(/^Import cancelled; the previous dataset \(CIFAR-10 .*\) and its 1 run are untouched\.$/);
+  await expect(page.getByTestId('status-message')).toHaveText(
+    /^Import cancelled; the previous dataset \(CIFAR-10 .*\) and its 1 run are untouched\.$/,
+  );
   await expect(page.getByTestId('import-progress')).toHaveCount(0);
   expect(await readNumber(page, 'dataset-summary')).toBe(6000);
   await expect(page.locator('[data-testid="run-list"] li')).toHaveCount(1);

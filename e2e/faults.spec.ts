@@ -65,11 +65,16 @@ for (const [fault, says] of [
     await page.getByTestId('train-pause').click();
     await expect(runRow(page)).toHaveAttribute('data-status', 'paused');
     const checkpoint = await readNumber(page, 'metric-step');
-    await expect(page.locator('[data-testid="stored-run"][data-run-id="run-1"]')).toHaveAttribute('data-step', String(checkpoint), { timeout: 30_000 });
+    await expect(page.locator('[data-testid="stored-run"][data-run-id="run-1"]')).toHaveAttribute('data-step', String(checkpoint), {
+      timeout: 30_000,
+    });
     await page.getByTestId('train-start').click();
     await waitForStep(page, checkpoint + 2);
 
-    await page.evaluate((f) => (window as unknown as { hybridLabTest: { simulateFault(f: string): void } }).hybridLabTest.simulateFault(f), fault);
+    await page.evaluate(
+      (f) => (window as unknown as { hybridLabTest: { simulateFault(f: string): void } }).hybridLabTest.simulateFault(f),
+      fault,
+    );
     const status = page.getByTestId('status-message');
     await expect(status).toContainText(says, { timeout: 60_000 });
     await expect(status).toContainText(`Restarted the worker on wasm and resumed run-1 from step ${checkpoint}`, { timeout: 120_000 });
@@ -78,7 +83,9 @@ for (const [fault, says] of [
     await expect(runRow(page)).toHaveAttribute('data-status', 'training');
     // The history is the checkpoint's, and training goes on from there.
     await waitForStep(page, checkpoint + 2);
-    expect(await page.evaluate(() => (window as unknown as { hybridLabTest: { recoveries(): number } }).hybridLabTest.recoveries())).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { hybridLabTest: { recoveries(): number } }).hybridLabTest.recoveries())).toBe(
+      1,
+    );
     await page.getByTestId('train-pause').click();
     await expect(runRow(page)).toHaveAttribute('data-status', 'paused', { timeout: 60_000 });
     const origin = new URL(baseURL ?? page.url()).origin;

@@ -74,7 +74,8 @@ test('export then import gives a second run with the identical history; the zip 
   const path = await download.path();
   const bytes = await readFile(path);
   const text = bytes.toString('latin1');
-  for (const name of ['config.json', 'metrics.json', 'metrics.csv', 'model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin']) expect(text).toContain(name);
+  for (const name of ['config.json', 'metrics.json', 'metrics.csv', 'model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin'])
+    expect(text).toContain(name);
 
   await page.getByTestId('run-import').setInputFiles(path);
   await expect(page.getByTestId('run-list')).toHaveAttribute('data-value', '2', { timeout: 60_000 });
@@ -100,7 +101,9 @@ test('export then import gives a second run with the identical history; the zip 
 test('a garbage file in run-import changes nothing and says why in status-message', async ({ page }) => {
   const errors = trackConsoleErrors(page);
   await openApp(page);
-  await page.getByTestId('run-import').setInputFiles({ name: 'garbage.zip', mimeType: 'application/zip', buffer: Buffer.from('this is not a run bundle') });
+  await page
+    .getByTestId('run-import')
+    .setInputFiles({ name: 'garbage.zip', mimeType: 'application/zip', buffer: Buffer.from('this is not a run bundle') });
   await expect(page.getByTestId('status-message')).toContainText('garbage.zip was not imported: not a zip file');
   await expect(page.getByTestId('status-message')).toContainText('Nothing was changed');
   await expect(page.getByTestId('run-list')).toHaveAttribute('data-value', '1');

@@ -38,7 +38,7 @@ test('embedding view and samples grid show the selected run (tiny, wasm)', async
   expect(errors).toEqual([]);
 });
 
-test('run-fork starts a run at its parent\'s step, and both keep training (tiny, wasm)', async ({ page }) => {
+test("run-fork starts a run at its parent's step, and both keep training (tiny, wasm)", async ({ page }) => {
   const errors = trackConsoleErrors(page);
   await page.goto('/?preset=tiny&backend=wasm&autostart=1');
   await waitForStep(page, 3);

@@ -62,14 +62,17 @@ async function heapSampler(page) {
     pending.delete(m.id);
   });
   await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
-  for (let i = 0; i < 50 && !workers.some((w) => /\/assets\/worker-/.test(w.targetInfo.url)); i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 50 && !workers.some((w) => /\/assets\/worker-/.test(w.targetInfo.url)); i++)
+    await new Promise((r) => setTimeout(r, 100));
   const trainer = workers.find((w) => /\/assets\/worker-/.test(w.targetInfo.url));
   if (!trainer) throw new Error(`trainer worker not found among ${workers.map((w) => w.targetInfo.url).join(', ') || 'no workers'}`);
   const askWorker = (method) =>
     new Promise((resolve) => {
       const id = nextId++;
       pending.set(id, (m) => resolve(m.result));
-      cdp.send('Target.sendMessageToTarget', { sessionId: trainer.sessionId, message: JSON.stringify({ id, method }) }).catch(() => resolve(null));
+      cdp
+        .send('Target.sendMessageToTarget', { sessionId: trainer.sessionId, message: JSON.stringify({ id, method }) })
+        .catch(() => resolve(null));
     });
   const peak = { workerUsed: 0, workerUsedPlusBuffers: 0, pageUsed: 0 };
   let timer = null;
@@ -112,10 +115,14 @@ async function importOnce(page, zipFile) {
   await page.getByTestId('dataset-files').setInputFiles(zipFile);
   // run-1 trains on the built-in data, so the app asks before replacing it.
   await page.getByTestId('replace-confirm').click();
-  await page.waitForFunction((n) => document.querySelector('[data-testid="dataset-summary"]')?.getAttribute('data-value') === String(n), EXPECTED_IMAGES, {
-    timeout: 120_000,
-    polling: 20,
-  });
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid="dataset-summary"]')?.getAttribute('data-value') === String(n),
+    EXPECTED_IMAGES,
+    {
+      timeout: 120_000,
+      polling: 20,
+    },
+  );
   const wallSeconds = (performance.now() - wallStart) / 1000;
   const peak = await sampler.stop();
   const summary = await page.getByTestId('dataset-summary');
@@ -149,10 +156,14 @@ async function main() {
       page.on('pageerror', (e) => errors.push(String(e)));
       // wasm without autostart: nothing trains while the import is timed.
       await page.goto(`${origin}/?preset=tiny&backend=wasm`);
-      await page.waitForFunction(() => document.querySelector('[data-testid="run-list"] li[data-run-id="run-1"]') !== null, null, { timeout: 120_000 });
+      await page.waitForFunction(() => document.querySelector('[data-testid="run-list"] li[data-run-id="run-1"]') !== null, null, {
+        timeout: 120_000,
+      });
       // Let the start-up work settle (the built-in OOD set decodes in the background after the first
       // dataset), so the figures are the import's alone.
-      await page.waitForFunction(() => / images/.test(document.querySelector('[data-testid="ood-status"]')?.textContent ?? ''), null, { timeout: 120_000 });
+      await page.waitForFunction(() => / images/.test(document.querySelector('[data-testid="ood-status"]')?.textContent ?? ''), null, {
+        timeout: 120_000,
+      });
       await page.waitForTimeout(1000);
       const r = await importOnce(page, zip.file);
       await page.close();
@@ -170,7 +181,12 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
   }
   if (errors.length) say(`console errors (${errors.length}):\n  ${errors.slice(0, 10).join('\n  ')}`);
-  say(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  say(
+    `load after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (failed) process.exitCode = 1;
 }
 

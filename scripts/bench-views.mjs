@@ -126,11 +126,18 @@ async function main() {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(`${base}/?preset=tiny&backend=wasm&autostart=1`);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="metric-step"]')?.getAttribute('data-value')) >= 1, null, { timeout: 180_000 });
-    for (const [preset, runs] of [['generative', 2], ['contrastive', 3]]) {
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="metric-step"]')?.getAttribute('data-value')) >= 1, null, {
+      timeout: 180_000,
+    });
+    for (const [preset, runs] of [
+      ['generative', 2],
+      ['contrastive', 3],
+    ]) {
       await page.getByTestId('run-new-preset').selectOption(preset);
       await page.getByTestId('run-new').click();
-      await page.locator(`[data-testid="run-list"][data-value="${runs}"] li.selected[data-run-id="run-${runs}"]`).waitFor({ timeout: 60_000 });
+      await page
+        .locator(`[data-testid="run-list"][data-value="${runs}"] li.selected[data-run-id="run-${runs}"]`)
+        .waitFor({ timeout: 60_000 });
       await page.getByTestId('train-start').click();
     }
     await page.locator('[data-testid="run-list"] li[data-status="training"]').nth(2).waitFor({ timeout: 60_000 });
@@ -138,10 +145,17 @@ async function main() {
     const training = await measure(page, () => page.waitForTimeout(args.seconds * 1000));
     const after = await stepsOf(page);
     console.log(line(`app: 3 runs training, all views, ${args.seconds} s`, training));
-    console.log(`  steps per run in that window: ${after.map((s, i) => s - before[i]).join(', ')}; embedding points drawn: ${await page.getByTestId('embedding-view').getAttribute('data-value')}, samples drawn: ${await page.getByTestId('samples-grid').getAttribute('data-value')}`);
+    console.log(
+      `  steps per run in that window: ${after.map((s, i) => s - before[i]).join(', ')}; embedding points drawn: ${await page.getByTestId('embedding-view').getAttribute('data-value')}, samples drawn: ${await page.getByTestId('samples-grid').getAttribute('data-value')}`,
+    );
     const canvas = page.getByTestId('embedding-view').locator('canvas');
     const appPan = await measure(page, () => pan(page, canvas, 5));
-    console.log(line(`app: panning the embedding view (${await page.getByTestId('embedding-view').getAttribute('data-value')} pts), training`, appPan));
+    console.log(
+      line(
+        `app: panning the embedding view (${await page.getByTestId('embedding-view').getAttribute('data-value')} pts), training`,
+        appPan,
+      ),
+    );
 
     const benchPage = await browser.newPage({ viewport: { width: 1000, height: 800 } });
     benchPage.on('pageerror', (e) => errors.push(String(e)));
@@ -159,7 +173,12 @@ async function main() {
     for (const e of errors.slice(0, 20)) console.log(`  ${e}`);
     process.exitCode = 1;
   }
-  console.log(`targets (issue 4): no long task over 50 ms with three runs training; 60 fps while panning. Load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `targets (issue 4): no long task over 50 ms with three runs training; 60 fps while panning. Load after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
 }
 
 main().catch((error) => {

@@ -36,7 +36,18 @@ const COMBINATION_OVERHEAD_MS = 240_000;
 const PROGRESS_EVERY_MS = 20_000;
 
 function parseArgs(argv) {
-  const args = { json: false, build: true, out: path.join(root, '.bench', 'dist'), port: 4177, only: null, steps: 20, budgetScale: 1, kernels: false, threads: true, all: false };
+  const args = {
+    json: false,
+    build: true,
+    out: path.join(root, '.bench', 'dist'),
+    port: 4177,
+    only: null,
+    steps: 20,
+    budgetScale: 1,
+    kernels: false,
+    threads: true,
+    all: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => argv[++i];
@@ -78,14 +89,24 @@ async function main() {
   } else if (!existsSync(path.join(args.out, 'bench.html'))) {
     throw new Error(`${args.out}/bench.html is missing: run without --no-build`);
   }
-  const server = await preview({ root, logLevel: 'warn', build: { outDir: args.out }, preview: { host: '127.0.0.1', port: args.port, strictPort: true, open: false } });
+  const server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir: args.out },
+    preview: { host: '127.0.0.1', port: args.port, strictPort: true, open: false },
+  });
   const browser = await chromium.launch({
     executablePath: existsSync(SYSTEM_CHROMIUM) ? SYSTEM_CHROMIUM : undefined,
     // SwiftShader WebGPU needs the flag. No second --enable-features: it replaces Playwright's list.
     args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking'],
   });
   const machine = { chromium: browser.version(), cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown' };
-  say(`Chromium ${machine.chromium}, ${machine.cpus} × ${machine.cpuModel}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  say(
+    `Chromium ${machine.chromium}, ${machine.cpus} × ${machine.cpuModel}, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const consoleErrors = [];
   const results = [];
   let failed = false;
@@ -132,10 +153,12 @@ async function main() {
       // A combination that stalls (a crashed worker, a runaway step) must not hang the whole bench.
       const limitMs = request.budgetMs + COMBINATION_OVERHEAD_MS;
       const ticker = setInterval(() => {
-        page.evaluate(() => window.hybridBench.progress).then(
-          (p) => process.stderr.write(`  ${combo.backend}/${combo.preset}: ${p} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
-          () => undefined,
-        );
+        page
+          .evaluate(() => window.hybridBench.progress)
+          .then(
+            (p) => process.stderr.write(`  ${combo.backend}/${combo.preset}: ${p} (${((Date.now() - started) / 1000).toFixed(0)} s)\n`),
+            () => undefined,
+          );
       }, PROGRESS_EVERY_MS);
       try {
         const result = await Promise.race([
@@ -144,7 +167,8 @@ async function main() {
         ]);
         results.push(result);
         // result.adapter is the WebGPU adapter, whichever backend ran: it only speaks for webgpu.
-        if (result.backend === 'webgpu' && /swiftshader|llvmpipe|software/i.test(result.adapter ?? '')) softwareAdapter.set('webgpu', result.adapter);
+        if (result.backend === 'webgpu' && /swiftshader|llvmpipe|software/i.test(result.adapter ?? ''))
+          softwareAdapter.set('webgpu', result.adapter);
         if (args.json) process.stdout.write(`${JSON.stringify({ ...result, ...machine, loadAvg1: load })}\n`);
         else say(describe(result));
         if (args.kernels && result.kernelHistogram) {
@@ -156,7 +180,10 @@ async function main() {
         const message = String(error instanceof Error ? error.message : error).split('\n')[0];
         if (/not available here/.test(message)) {
           unavailable.add(combo.backend);
-          if (args.json) process.stdout.write(`${JSON.stringify({ backend: combo.backend, preset: combo.preset, available: false, error: message, ...machine })}\n`);
+          if (args.json)
+            process.stdout.write(
+              `${JSON.stringify({ backend: combo.backend, preset: combo.preset, available: false, error: message, ...machine })}\n`,
+            );
           else say(`${combo.backend.padEnd(6)} unavailable: ${message}`);
         } else {
           failed = true;
@@ -175,7 +202,12 @@ async function main() {
     say(`console errors (${consoleErrors.length}):`);
     for (const e of consoleErrors.slice(0, 20)) say(`  ${e}`);
   }
-  say(`load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  say(
+    `load after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (failed || results.length === 0) process.exitCode = 1;
 }
 

@@ -75,14 +75,21 @@ async function main() {
       weightings: ['generative', 'hybrid', 'contrastive'],
       eval: { trainSubset: args.train, testSubset: args.test, oodSubset: args.ood, includeSynthetic: true, autoEvery: 0 },
     };
-    console.log(`request ${JSON.stringify(request)}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0].toFixed(2)}`);
+    console.log(
+      `request ${JSON.stringify(request)}; ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load ${os.loadavg()[0].toFixed(2)}`,
+    );
     const { result, table } = await page.evaluate((r) => window.hybridExperiment.run(r), request);
     const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null, chromium: browser.version(), node: process.version };
     mkdirSync(path.dirname(args.out), { recursive: true });
     // NaN (L_con of a run without the contrastive loss) has no JSON form: written as null.
-    writeFileSync(args.out, `${JSON.stringify({ ...result, machine, wallSeconds: (Date.now() - started) / 1000, table: table.split('\n') }, null, 2)}\n`);
+    writeFileSync(
+      args.out,
+      `${JSON.stringify({ ...result, machine, wallSeconds: (Date.now() - started) / 1000, table: table.split('\n') }, null, 2)}\n`,
+    );
     console.log(`\n${table}\n`);
-    console.log(`training ${result.trainingSeconds.toFixed(0)} s, evaluation ${result.evalSeconds.toFixed(0)} s, total ${elapsed()}; saved ${path.relative(process.cwd(), args.out)}`);
+    console.log(
+      `training ${result.trainingSeconds.toFixed(0)} s, evaluation ${result.evalSeconds.toFixed(0)} s, total ${elapsed()}; saved ${path.relative(process.cwd(), args.out)}`,
+    );
   } finally {
     await closeAll(browser, server);
   }

@@ -45,7 +45,9 @@ async function snapshot(page, cdp) {
       return { total: result.bytes, worker };
     })
     .catch(() => null);
-  const steps = await page.evaluate(() => Array.from(document.querySelectorAll('[data-testid="run-list"] li'), (li) => Number(li.getAttribute('data-step'))));
+  const steps = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('[data-testid="run-list"] li'), (li) => Number(li.getAttribute('data-step'))),
+  );
   return { ...memory, jsHeapBytes: memory.jsHeapBytes ?? agent?.worker ?? null, agentBytes: agent?.total ?? null, steps };
 }
 
@@ -70,7 +72,9 @@ async function main() {
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     const cdp = await page.context().newCDPSession(page);
     await page.goto(`${origin}/?preset=tiny&backend=wasm&autostart=1&testHooks=1`);
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="metric-step"]')?.getAttribute('data-value')) >= 1, null, { timeout: 180_000 });
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="metric-step"]')?.getAttribute('data-value')) >= 1, null, {
+      timeout: 180_000,
+    });
     // The second run, trained beside the first on the same batches.
     await page.getByTestId('run-new').click();
     await page.locator('[data-testid="run-list"][data-value="2"] li.selected[data-run-id="run-2"]').waitFor({ timeout: 60_000 });
@@ -89,7 +93,9 @@ async function main() {
     console.log(row('end', last));
     const status = await page.getByTestId('status-message').textContent();
     const views = `embedding points ${await page.getByTestId('embedding-view').getAttribute('data-value')}, samples ${await page.getByTestId('samples-grid').getAttribute('data-value')}`;
-    console.log(`change:  tensors ${last.numTensors - start.numTensors}, tensor bytes ${mib(last.numBytes - start.numBytes)}, worker heap ${mib((last.jsHeapBytes ?? 0) - (start.jsHeapBytes ?? 0))}, page heap ${mib((last.pageHeapBytes ?? 0) - (start.pageHeapBytes ?? 0))}, all JS ${mib((last.agentBytes ?? 0) - (start.agentBytes ?? 0))}`);
+    console.log(
+      `change:  tensors ${last.numTensors - start.numTensors}, tensor bytes ${mib(last.numBytes - start.numBytes)}, worker heap ${mib((last.jsHeapBytes ?? 0) - (start.jsHeapBytes ?? 0))}, page heap ${mib((last.pageHeapBytes ?? 0) - (start.pageHeapBytes ?? 0))}, all JS ${mib((last.agentBytes ?? 0) - (start.agentBytes ?? 0))}`,
+    );
     console.log(`views: ${views}; status: ${status}`);
   } finally {
     await closeAll(browser, server);

@@ -28,7 +28,13 @@ export function App() {
           <DatasetPanel dataset={snapshot.dataset} progress={snapshot.progress} ui={datasetUi} ood={snapshot.evals.ood} actions={actions} />
           <TrainingControls run={selected} actions={actions} />
           <RunList runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} actions={actions} />
-          <StoragePanel storage={snapshot.storage} runs={snapshot.runs} selectedRunId={snapshot.selectedRunId} version={snapshot.version} actions={actions} />
+          <StoragePanel
+            storage={snapshot.storage}
+            runs={snapshot.runs}
+            selectedRunId={snapshot.selectedRunId}
+            version={snapshot.version}
+            actions={actions}
+          />
         </aside>
         <div className="content">
           <MetricReadouts run={selected} />

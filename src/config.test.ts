@@ -3,7 +3,9 @@ import { configFromUrl, configToUrl, defaultAppConfig, PRESETS, validateModel } 
 
 describe('config URL round trip', () => {
   it('reads the DESIGN §4 parameters on top of the preset', () => {
-    const config = configFromUrl('?preset=tiny&backend=wasm&seed=7&dim=32&heads=4&batch=16&lambdaCon=0&lambdaGen=0.5&tau=0.1&lr=0.003&autostart=1');
+    const config = configFromUrl(
+      '?preset=tiny&backend=wasm&seed=7&dim=32&heads=4&batch=16&lambdaCon=0&lambdaGen=0.5&tau=0.1&lr=0.003&autostart=1',
+    );
     expect(config.preset).toBe('tiny');
     expect(config.backend).toBe('wasm');
     expect(config.train.seed).toBe(7);

@@ -22,7 +22,12 @@ export async function buildApp(outDir, input) {
  * port is taken when `port` is busy. Returns the server and its origin without a trailing slash.
  */
 export async function serveBuild(outDir, port, strictPort = true) {
-  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { host: '127.0.0.1', port, strictPort, open: false } });
+  const server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { host: '127.0.0.1', port, strictPort, open: false },
+  });
   const origin = (server.resolvedUrls?.local[0] ?? `http://127.0.0.1:${port}/`).replace(/\/$/, '');
   return { server, origin };
 }
@@ -43,5 +48,8 @@ export async function closeAll(browser, server) {
 /** The line that says where figures come from. */
 export function describeMachine(browser) {
   const cpus = os.cpus();
-  return `Chromium ${browser.version()}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`;
+  return `Chromium ${browser.version()}, ${cpus.length} × ${cpus[0]?.model ?? 'unknown CPU'}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`;
 }

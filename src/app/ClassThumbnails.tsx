@@ -19,7 +19,12 @@ export function ClassThumbnails({ classNames, trainPerClass, thumbnails }: Props
   });
   const rows =
     classNames.length > 0
-      ? classNames.map((name, label) => ({ key: `c${label}`, name, count: trainPerClass[label] ?? 0, group: groups.find((g) => g.label === label) }))
+      ? classNames.map((name, label) => ({
+          key: `c${label}`,
+          name,
+          count: trainPerClass[label] ?? 0,
+          group: groups.find((g) => g.label === label),
+        }))
       : groups.filter((g) => g.label === -1).map((g) => ({ key: 'unlabelled', name: 'unlabelled', count: null, group: g }));
   return (
     <ul className="class-list">
@@ -29,7 +34,9 @@ export function ClassThumbnails({ classNames, trainPerClass, thumbnails }: Props
             {row.name}
           </span>
           {row.count !== null && <span className="class-count">{row.count.toLocaleString('en-US')}</span>}
-          {thumbnails && row.group && <ThumbStrip thumbnails={thumbnails} start={row.group.start} count={row.group.count} title={row.name} />}
+          {thumbnails && row.group && (
+            <ThumbStrip thumbnails={thumbnails} start={row.group.start} count={row.group.count} title={row.name} />
+          )}
         </li>
       ))}
     </ul>
@@ -40,7 +47,14 @@ function ThumbStrip({ thumbnails, start, count, title }: { thumbnails: Thumbs; s
   return (
     <span className="class-thumbs">
       {Array.from({ length: count }, (_, i) => (
-        <Thumbnail key={i} pixels={thumbnails.pixels} index={start + i} size={thumbnails.size} scale={thumbScale(thumbnails.size)} title={title} />
+        <Thumbnail
+          key={i}
+          pixels={thumbnails.pixels}
+          index={start + i}
+          size={thumbnails.size}
+          scale={thumbScale(thumbnails.size)}
+          title={title}
+        />
       ))}
     </span>
   );

@@ -54,7 +54,9 @@ export function DatasetInputs({ importFiles, reportDropProblems }: Props) {
         reportDropProblems(dropped.problems);
         importFiles(dropped.files, dropped.paths);
       })
-      .catch((error: unknown) => reportDropProblems([`the drop could not be read (${error instanceof Error ? error.message : String(error)})`]))
+      .catch((error: unknown) =>
+        reportDropProblems([`the drop could not be read (${error instanceof Error ? error.message : String(error)})`]),
+      )
       .finally(() => setWalking(false));
   };
 

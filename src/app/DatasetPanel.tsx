@@ -30,22 +30,19 @@ export function DatasetPanel({ dataset, progress, ui, ood, actions }: Props) {
       {dataset ? (
         <div className="dataset-summary">
           <p data-testid="dataset-summary" data-value={dataset.trainCount + dataset.testCount} data-import-seconds={ui.lastImport?.seconds}>
-            <span className="dataset-name">{dataset.name}</span>: {fmt(dataset.trainCount + dataset.testCount)} images ({fmt(dataset.trainCount)} train +{' '}
-            {fmt(dataset.testCount)} test) at {dataset.imageSize}×{dataset.imageSize}
-            {ui.lastImport && (
-              <span className="import-time">
-                {' '}
-                · imported in {ui.lastImport.seconds.toFixed(1)} s
-              </span>
-            )}
+            <span className="dataset-name">{dataset.name}</span>: {fmt(dataset.trainCount + dataset.testCount)} images (
+            {fmt(dataset.trainCount)} train + {fmt(dataset.testCount)} test) at {dataset.imageSize}×{dataset.imageSize}
+            {ui.lastImport && <span className="import-time"> · imported in {ui.lastImport.seconds.toFixed(1)} s</span>}
           </p>
           <p data-testid="dataset-classes" data-value={dataset.classNames.length}>
-            {dataset.classNames.length === 0 ? 'Unlabelled (no classes); a few of its images:' : `${dataset.classNames.length} classes; training images per class:`}
+            {dataset.classNames.length === 0
+              ? 'Unlabelled (no classes); a few of its images:'
+              : `${dataset.classNames.length} classes; training images per class:`}
           </p>
           {dataset.classNames.length < 2 && (
             <p className="needs-labels">
-              The linear probe, kNN, robustness and calibration need at least two labelled classes (class folders, or a
-              format that carries labels); on this data only bits/dim and OOD detection are measured.
+              The linear probe, kNN, robustness and calibration need at least two labelled classes (class folders, or a format that carries
+              labels); on this data only bits/dim and OOD detection are measured.
             </p>
           )}
           <ClassThumbnails classNames={dataset.classNames} trainPerClass={dataset.trainPerClass} thumbnails={ui.thumbnails} />

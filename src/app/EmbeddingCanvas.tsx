@@ -5,7 +5,18 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
 import type { ProbeSetPayload } from '../viewTypes';
-import { classColor, fitBounds, groupByClass, IDENTITY_VIEW, nearestPoint, OOD_COLOR, panBy, toScreen, zoomAt, type Viewport } from './embeddingGeometry';
+import {
+  classColor,
+  fitBounds,
+  groupByClass,
+  IDENTITY_VIEW,
+  nearestPoint,
+  OOD_COLOR,
+  panBy,
+  toScreen,
+  zoomAt,
+  type Viewport,
+} from './embeddingGeometry';
 import { Thumbnail } from './Thumbnail';
 
 export interface EmbeddingPoints {
@@ -23,7 +34,17 @@ interface Hover {
 const POINT = 3;
 const HOVER_RADIUS = 8;
 
-export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { probe: ProbeSetPayload; points: EmbeddingPoints | null; showOod: boolean; height?: number }) {
+export function EmbeddingCanvas({
+  probe,
+  points,
+  showOod,
+  height = 380,
+}: {
+  probe: ProbeSetPayload;
+  points: EmbeddingPoints | null;
+  showOod: boolean;
+  height?: number;
+}) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewRef = useRef<Viewport>(IDENTITY_VIEW);
   const screenRef = useRef<{ probe: Float32Array; ood: Float32Array }>({ probe: new Float32Array(0), ood: new Float32Array(0) });
@@ -171,7 +192,8 @@ export function EmbeddingCanvas({ probe, points, showOod, height = 380 }: { prob
               <>OOD image #{hover.index}</>
             ) : (
               <>
-                <span className="swatch" style={{ background: classColor(hoverLabel) }} /> {hoverLabel >= 0 ? (probe.classNames[hoverLabel] ?? `class ${hoverLabel}`) : 'unlabelled'}
+                <span className="swatch" style={{ background: classColor(hoverLabel) }} />{' '}
+                {hoverLabel >= 0 ? (probe.classNames[hoverLabel] ?? `class ${hoverLabel}`) : 'unlabelled'}
                 <br />
                 test image #{probe.indices[hover.index]}
               </>

@@ -8,7 +8,23 @@ import { EmbeddingCanvas } from './EmbeddingCanvas';
 import type { TrainerActions } from './useTrainer';
 import type { RunViews, ViewSnapshot } from './viewStore';
 
-function NumberField({ label, value, min, max, step, onChange, testId }: { label: string; value: number; min: number; max: number; step: number; onChange: (v: number) => void; testId?: string }) {
+function NumberField({
+  label,
+  value,
+  min,
+  max,
+  step,
+  onChange,
+  testId,
+}: {
+  label: string;
+  value: number;
+  min: number;
+  max: number;
+  step: number;
+  onChange: (v: number) => void;
+  testId?: string;
+}) {
   return (
     <label className="field">
       {label}
@@ -34,13 +50,44 @@ function UmapControls({ params, views, actions }: { params: UmapParams; views: V
   const maxNeighbours = Math.max(2, (views.probe?.count ?? 3) - 1);
   return (
     <div className="umap-controls">
-      <NumberField label="neighbours" value={params.nNeighbors} min={2} max={Math.min(200, maxNeighbours)} step={1} onChange={(v) => actions.setUmapParams({ nNeighbors: Math.round(v) })} />
-      <NumberField label="min dist" value={params.minDist} min={0} max={1} step={0.05} onChange={(v) => actions.setUmapParams({ minDist: v })} />
-      <NumberField label="epochs (0 = auto)" value={params.epochs} min={0} max={2000} step={50} onChange={(v) => actions.setUmapParams({ epochs: Math.round(v) })} />
-      <NumberField label="seed" value={params.seed} min={0} max={2 ** 31 - 1} step={1} onChange={(v) => actions.setUmapParams({ seed: Math.round(v) })} />
+      <NumberField
+        label="neighbours"
+        value={params.nNeighbors}
+        min={2}
+        max={Math.min(200, maxNeighbours)}
+        step={1}
+        onChange={(v) => actions.setUmapParams({ nNeighbors: Math.round(v) })}
+      />
+      <NumberField
+        label="min dist"
+        value={params.minDist}
+        min={0}
+        max={1}
+        step={0.05}
+        onChange={(v) => actions.setUmapParams({ minDist: v })}
+      />
+      <NumberField
+        label="epochs (0 = auto)"
+        value={params.epochs}
+        min={0}
+        max={2000}
+        step={50}
+        onChange={(v) => actions.setUmapParams({ epochs: Math.round(v) })}
+      />
+      <NumberField
+        label="seed"
+        value={params.seed}
+        min={0}
+        max={2 ** 31 - 1}
+        step={1}
+        onChange={(v) => actions.setUmapParams({ seed: Math.round(v) })}
+      />
       <label className="field">
         metric
-        <select value={params.metric} onChange={(e) => actions.setUmapParams({ metric: e.currentTarget.value === 'euclidean' ? 'euclidean' : 'cosine' })}>
+        <select
+          value={params.metric}
+          onChange={(e) => actions.setUmapParams({ metric: e.currentTarget.value === 'euclidean' ? 'euclidean' : 'cosine' })}
+        >
           <option value="cosine">cosine</option>
           <option value="euclidean">euclidean</option>
         </select>
@@ -55,7 +102,12 @@ function UmapControls({ params, views, actions }: { params: UmapParams; views: V
         </button>
       )}
       {running && <progress data-testid="umap-progress" value={umap.done} max={Math.max(1, umap.total)} />}
-      {umap && !running && umap.state !== 'done' && <span className="hint">UMAP {umap.state}{umap.message ? `: ${umap.message}` : ''}</span>}
+      {umap && !running && umap.state !== 'done' && (
+        <span className="hint">
+          UMAP {umap.state}
+          {umap.message ? `: ${umap.message}` : ''}
+        </span>
+      )}
     </div>
   );
 }
@@ -77,7 +129,14 @@ export function EmbeddingPanel({ runViews, views, actions }: { runViews: RunView
             <input type="radio" name="projection" checked={frame?.method !== 'umap'} onChange={() => actions.setProjection('pca')} /> PCA
           </label>
           <label className="toggle">
-            <input type="radio" name="projection" checked={frame?.method === 'umap'} disabled={!runViews.umap} onChange={() => actions.setProjection('umap')} /> UMAP
+            <input
+              type="radio"
+              name="projection"
+              checked={frame?.method === 'umap'}
+              disabled={!runViews.umap}
+              onChange={() => actions.setProjection('umap')}
+            />{' '}
+            UMAP
           </label>
           <NumberField
             label="PCA every"
@@ -94,13 +153,19 @@ export function EmbeddingPanel({ runViews, views, actions }: { runViews: RunView
       <p className="hint">
         {frame
           ? `${frame.method.toUpperCase()} of ${probe?.count ?? 0} held-out images at step ${chosen?.step}` +
-            (frame.method === 'pca' && frame.explained.length === 2 ? ` · axes explain ${(100 * frame.explained[0]).toFixed(1)}% and ${(100 * frame.explained[1]).toFixed(1)}% of the variance` : '') +
+            (frame.method === 'pca' && frame.explained.length === 2
+              ? ` · axes explain ${(100 * frame.explained[0]).toFixed(1)}% and ${(100 * frame.explained[1]).toFixed(1)}% of the variance`
+              : '') +
             ` · ${frame.ms.toFixed(0)} ms in the worker · wheel to zoom, drag to pan, double-click to reset`
           : probe
             ? 'Waiting for the first projection…'
             : 'Load a dataset to see its representations.'}
       </p>
-      {probe ? <EmbeddingCanvas probe={probe} points={points} showOod={showOod} /> : <div className="embedding-canvas" data-testid="embedding-view" data-value={0} />}
+      {probe ? (
+        <EmbeddingCanvas probe={probe} points={points} showOod={showOod} />
+      ) : (
+        <div className="embedding-canvas" data-testid="embedding-view" data-value={0} />
+      )}
       {probe && (
         <div className="legend">
           {probe.classNames.map((name, i) => (

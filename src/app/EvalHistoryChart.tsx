@@ -36,7 +36,15 @@ export function EvalHistoryChart({ runId, records }: { runId: string | null; rec
             {SERIES.map((s) => (
               <Line key={s.key} yAxisId="rate" dataKey={s.key} name={s.name} stroke={s.color} isAnimationActive={false} connectNulls dot />
             ))}
-            <Line yAxisId="bpd" dataKey="testBpd" name="test bits/dim" stroke="#16a34a" strokeDasharray="5 3" isAnimationActive={false} dot />
+            <Line
+              yAxisId="bpd"
+              dataKey="testBpd"
+              name="test bits/dim"
+              stroke="#16a34a"
+              strokeDasharray="5 3"
+              isAnimationActive={false}
+              dot
+            />
           </LineChart>
         </ResponsiveContainer>
       )}

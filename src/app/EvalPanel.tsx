@@ -36,7 +36,9 @@ function describeOod(evals: EvalState): string {
 
 export function EvalPanel({ runs, selectedRunId, evals, actions }: EvalPanelProps) {
   const running = runningFraction(evals);
-  const queued = Object.entries(evals.active).filter(([, a]) => a.phase === 'queued').map(([id]) => id);
+  const queued = Object.entries(evals.active)
+    .filter(([, a]) => a.phase === 'queued')
+    .map(([id]) => id);
   const busy = Object.keys(evals.active).length > 0;
   const selected = selectedRunId ? latestEval(evals, selectedRunId) : null;
   const setSettings = (patch: Partial<EvalSettings>) => actions.setEvalSettings(patch);
@@ -60,7 +62,8 @@ export function EvalPanel({ runs, selectedRunId, evals, actions }: EvalPanelProp
       <div data-testid="eval-progress" data-value={running ? running.fraction : ''} className="eval-progress">
         {running ? (
           <>
-            {running.runId} at step {running.activity.step}: {running.activity.phase} ({Math.round(running.fraction * 100)}%) · training waits
+            {running.runId} at step {running.activity.step}: {running.activity.phase} ({Math.round(running.fraction * 100)}%) · training
+            waits
             <progress value={running.fraction} max={1} />
           </>
         ) : queued.length > 0 ? (
@@ -68,7 +71,11 @@ export function EvalPanel({ runs, selectedRunId, evals, actions }: EvalPanelProp
         ) : null}
         {queued.length > 0 && running && <span> · queued: {queued.join(', ')}</span>}
       </div>
-      {evals.notice && <p className={`eval-note ${evals.notice.kind === 'error' ? 'eval-error' : ''}`} data-testid="eval-notice">{evals.notice.text}</p>}
+      {evals.notice && (
+        <p className={`eval-note ${evals.notice.kind === 'error' ? 'eval-error' : ''}`} data-testid="eval-notice">
+          {evals.notice.text}
+        </p>
+      )}
       <EvalReadouts record={selected} />
       <EvalTable runs={runs} evals={evals} />
       <div className="eval-charts">

@@ -17,7 +17,12 @@ export function EvalReadouts({ record }: { record: EvalRecord | null }) {
           return (
             <div className="readout" key={testId}>
               <span className="readout-label">{label}</span>
-              <span className="readout-value" data-testid={testId} data-value={number ?? ''} title={needsLabels && results?.needsLabels ? results.needsLabels : undefined}>
+              <span
+                className="readout-value"
+                data-testid={testId}
+                data-value={number ?? ''}
+                title={needsLabels && results?.needsLabels ? results.needsLabels : undefined}
+              >
                 {text}
               </span>
             </div>

@@ -13,7 +13,21 @@ const FIELDS: readonly { key: NumericKey; testId: string; label: string }[] = [
   { key: 'autoEvery', testId: 'eval-auto-every', label: 'every N steps (0 = off)' },
 ];
 
-function NumberSetting({ value, min, max, testId, label, onCommit }: { value: number; min: number; max: number; testId: string; label: string; onCommit: (v: number) => void }) {
+function NumberSetting({
+  value,
+  min,
+  max,
+  testId,
+  label,
+  onCommit,
+}: {
+  value: number;
+  min: number;
+  max: number;
+  testId: string;
+  label: string;
+  onCommit: (v: number) => void;
+}) {
   const [text, setText] = useState(String(value));
   // The worker echoes the clamped value; show it (state adjusted while rendering, not in an effect).
   const [shown, setShown] = useState(value);

@@ -64,7 +64,13 @@ export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRu
         <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
           <XAxis dataKey="step" type="number" domain={['dataMin', 'dataMax']} allowDecimals={false} allowDuplicatedCategory={false} />
-          <YAxis scale={logScale ? 'log' : 'linear'} domain={['auto', 'auto']} allowDataOverflow width={56} tickFormatter={(v: number) => v.toPrecision(3)} />
+          <YAxis
+            scale={logScale ? 'log' : 'linear'}
+            domain={['auto', 'auto']}
+            allowDataOverflow
+            width={56}
+            tickFormatter={(v: number) => v.toPrecision(3)}
+          />
           <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(4) : String(v))} />
           <Legend />
           {ordered.map(({ run, points }) => (
@@ -86,7 +92,14 @@ export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRu
             </ReferenceDot>
           ))}
           {selected?.hyperChanges.map((change) => (
-            <ReferenceLine key={change.step} x={change.step} stroke={selected.color} strokeDasharray="4 2" label={{ value: '⚙', position: 'top' }} ifOverflow="extendDomain">
+            <ReferenceLine
+              key={change.step}
+              x={change.step}
+              stroke={selected.color}
+              strokeDasharray="4 2"
+              label={{ value: '⚙', position: 'top' }}
+              ifOverflow="extendDomain"
+            >
               <title>{describeChange(change.hyper)}</title>
             </ReferenceLine>
           ))}
@@ -99,7 +112,12 @@ export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRu
       <header className="panel-header">
         <h2>Losses</h2>
         <div className="chart-options">
-          <select value={metric} onChange={(e) => setMetric(e.currentTarget.value as MetricKey)} aria-label="Metric" data-testid="loss-metric">
+          <select
+            value={metric}
+            onChange={(e) => setMetric(e.currentTarget.value as MetricKey)}
+            aria-label="Metric"
+            data-testid="loss-metric"
+          >
             {METRICS.map((m) => (
               <option key={m.key} value={m.key}>
                 {m.label}

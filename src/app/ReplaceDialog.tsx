@@ -13,8 +13,8 @@ export function ReplaceDialog({ pending, onConfirm, onKeep }: Props) {
   return (
     <div className="replace-dialog" role="alertdialog" aria-labelledby="replace-title" data-testid="replace-dialog">
       <p id="replace-title">
-        Replace the dataset with <strong>{pending.label}</strong>? This deletes {runs} trained on the current data and
-        starts one fresh run on the new data. An import you cancel changes nothing.
+        Replace the dataset with <strong>{pending.label}</strong>? This deletes {runs} trained on the current data and starts one fresh run
+        on the new data. An import you cancel changes nothing.
       </p>
       <div className="buttons">
         <button type="button" data-testid="replace-confirm" onClick={onConfirm}>

@@ -11,7 +11,13 @@ const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 function RunRow({ run, selected, actions, canDelete }: { run: RunView; selected: boolean; actions: TrainerActions; canDelete: boolean }) {
   const training = run.status === 'training';
   return (
-    <li className={selected ? 'selected' : undefined} data-run-id={run.id} data-step={run.step} data-status={run.status} data-fork-step={run.forkedFrom?.step ?? ''}>
+    <li
+      className={selected ? 'selected' : undefined}
+      data-run-id={run.id}
+      data-step={run.step}
+      data-status={run.status}
+      data-fork-step={run.forkedFrom?.step ?? ''}
+    >
       <span className="run-swatch" style={{ background: run.color }} aria-hidden />
       <button className="run-select" onClick={() => actions.selectRun(run.id)} aria-pressed={selected}>
         <strong>{run.id}</strong> λc {run.hyper.lambdaCon} · λg {run.hyper.lambdaGen}
@@ -40,7 +46,10 @@ export function RunList({ runs, selectedRunId, actions }: { runs: RunView[]; sel
   return (
     <section className="panel runs" aria-label="Runs">
       <h2>
-        Runs <small>({runs.length} of {MAX_RUNS}, stepped in turn on the same batches)</small>
+        Runs{' '}
+        <small>
+          ({runs.length} of {MAX_RUNS}, stepped in turn on the same batches)
+        </small>
       </h2>
       <ul data-testid="run-list" data-value={runs.length}>
         {runs.map((run) => (
@@ -49,10 +58,20 @@ export function RunList({ runs, selectedRunId, actions }: { runs: RunView[]; sel
         ))}
       </ul>
       <div className="run-actions">
-        <button data-testid="run-fork" disabled={!selectedRunId || full} onClick={actions.forkRun} title="Copy the selected run (weights, optimiser state, data position, step) into a new run">
+        <button
+          data-testid="run-fork"
+          disabled={!selectedRunId || full}
+          onClick={actions.forkRun}
+          title="Copy the selected run (weights, optimiser state, data position, step) into a new run"
+        >
           Fork selected
         </button>
-        <select data-testid="run-new-preset" value={preset} onChange={(e) => setPreset(e.currentTarget.value as RunPresetName)} aria-label="Loss weights of a new run">
+        <select
+          data-testid="run-new-preset"
+          value={preset}
+          onChange={(e) => setPreset(e.currentTarget.value as RunPresetName)}
+          aria-label="Loss weights of a new run"
+        >
           {PRESET_NAMES.map((name) => (
             <option key={name} value={name}>
               {RUN_PRESETS[name].label}

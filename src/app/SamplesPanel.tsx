@@ -21,7 +21,12 @@ interface Tile {
 }
 
 /** Lays out the grid: unconditional samples on top, then original|completion pairs. */
-function layout(grid: SampleGrid, originals: Uint8Array | null, width: number, scale: number): { tiles: Tile[]; height: number; width: number } {
+function layout(
+  grid: SampleGrid,
+  originals: Uint8Array | null,
+  width: number,
+  scale: number,
+): { tiles: Tile[]; height: number; width: number } {
   const cell = grid.size * scale;
   const cols = Math.max(1, Math.floor((width + GAP) / (cell + GAP)));
   const tiles: Tile[] = [];
@@ -83,7 +88,15 @@ function SampleCanvas({ frame, originals }: { frame: StepFrame<SampleGrid>; orig
   );
 }
 
-export function SamplesPanel({ samples, views, actions }: { samples: StepFrame<SampleGrid> | null; views: ViewSnapshot; actions: TrainerActions }) {
+export function SamplesPanel({
+  samples,
+  views,
+  actions,
+}: {
+  samples: StepFrame<SampleGrid> | null;
+  views: ViewSnapshot;
+  actions: TrainerActions;
+}) {
   const { settings } = views;
   const originals = views.probe && samples && views.probe.size === samples.value.size ? views.probe.pixels : null;
   const grid = samples?.value;

@@ -8,7 +8,13 @@ export function StatusMessage({ status, onAction }: { status: StatusLine; onActi
         {status.text}
       </p>
       {action && onAction && (
-        <button type="button" data-testid="status-action" data-run-id={action.runId} data-value={action.lr} onClick={() => onAction(action)}>
+        <button
+          type="button"
+          data-testid="status-action"
+          data-run-id={action.runId}
+          data-value={action.lr}
+          onClick={() => onAction(action)}
+        >
           {action.label}
         </button>
       )}

@@ -71,13 +71,23 @@ function CheckpointEvery({ storage, actions }: Pick<Props, 'storage' | 'actions'
 }
 
 export function StoragePanel({ storage, runs, selectedRunId, version, actions }: Props) {
-  const digests = useMemo(() => new Map(runs.map((run) => [run.id, { points: run.history.length, digest: historyDigest(run.history) }])), [runs, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  // `version` changes when a run's history grows in place, which `runs` alone does not show.
+  const digests = useMemo(
+    () => new Map(runs.map((run) => [run.id, { points: run.history.length, digest: historyDigest(run.history) }])),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [runs, version],
+  );
   const stored = storage?.runs ?? [];
   return (
     <section className="panel storage" aria-label="Saved runs">
       <h2>Saved runs</h2>
       <div className="run-transfer">
-        <button data-testid="run-export" disabled={!selectedRunId} onClick={actions.exportRun} title="Config, metrics (JSON, CSV), weights (tfjs format), optimiser state, samples and embedding as one zip">
+        <button
+          data-testid="run-export"
+          disabled={!selectedRunId}
+          onClick={actions.exportRun}
+          title="Config, metrics (JSON, CSV), weights (tfjs format), optimiser state, samples and embedding as one zip"
+        >
           Export selected run
         </button>
         <label className="file-button">
@@ -106,7 +116,14 @@ export function StoragePanel({ storage, runs, selectedRunId, version, actions }:
         {stored.map((run) => {
           const live = digests.get(run.id);
           return (
-            <li key={run.id} data-testid="stored-run" data-run-id={run.id} data-step={run.step} data-points={live?.points ?? run.points} data-digest={live?.digest ?? ''}>
+            <li
+              key={run.id}
+              data-testid="stored-run"
+              data-run-id={run.id}
+              data-step={run.step}
+              data-points={live?.points ?? run.points}
+              data-digest={live?.digest ?? ''}
+            >
               <span>
                 {run.id} · saved at step {run.step} · {run.points} points · {formatBytes(run.bytes)}
                 {!run.loaded && ` · on ${run.datasetName} (not loaded)`}
@@ -130,7 +147,11 @@ export function StoragePanel({ storage, runs, selectedRunId, version, actions }:
                 {d.name}: {d.images} images at {d.imageSize}px · {formatBytes(d.bytes)}
                 {d.active && ' · in use'}
               </span>
-              <button disabled={d.active} title={d.active ? 'In use: load another dataset first' : `Delete ${d.name}`} onClick={() => actions.deleteStoredDataset(d.id)}>
+              <button
+                disabled={d.active}
+                title={d.active ? 'In use: load another dataset first' : `Delete ${d.name}`}
+                onClick={() => actions.deleteStoredDataset(d.id)}
+              >
                 Delete
               </button>
             </li>

@@ -3,11 +3,32 @@
 import { useEffect, useRef } from 'react';
 import { putImage } from './pixelTiles';
 
-export function Thumbnail({ pixels, index, size, scale = 4, title }: { pixels: Uint8Array; index: number; size: number; scale?: number; title?: string }) {
+export function Thumbnail({
+  pixels,
+  index,
+  size,
+  scale = 4,
+  title,
+}: {
+  pixels: Uint8Array;
+  index: number;
+  size: number;
+  scale?: number;
+  title?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (ctx) putImage(ctx, pixels, index, size, 0, 0);
   }, [pixels, index, size]);
-  return <canvas ref={ref} className="pixelated" width={size} height={size} style={{ width: size * scale, height: size * scale }} title={title} />;
+  return (
+    <canvas
+      ref={ref}
+      className="pixelated"
+      width={size}
+      height={size}
+      style={{ width: size * scale, height: size * scale }}
+      title={title}
+    />
+  );
 }

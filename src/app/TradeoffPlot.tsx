@@ -12,7 +12,16 @@ import type { RunView } from './trainerStore';
 function pointShape(point: TradeoffPoint) {
   // A custom shape so each point carries a test id and its run (Recharts' own symbols carry neither).
   const Shape = (props: { cx?: number; cy?: number }) => (
-    <circle cx={props.cx} cy={props.cy} r={7} fill={point.color} stroke="#111827" strokeWidth={1} data-testid="tradeoff-point" data-run={point.runId} />
+    <circle
+      cx={props.cx}
+      cy={props.cy}
+      r={7}
+      fill={point.color}
+      stroke="#111827"
+      strokeWidth={1}
+      data-testid="tradeoff-point"
+      data-run={point.runId}
+    />
   );
   return Shape;
 }
@@ -35,16 +44,38 @@ export function TradeoffPlot({ runs, evals }: { runs: RunView[]; evals: EvalStat
       <ResponsiveContainer width="100%" height={280}>
         <ScatterChart margin={{ top: 8, right: 16, bottom: 24, left: 8 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis type="number" dataKey="x" name="linear-probe accuracy" domain={[0, 1]} label={{ value: 'linear-probe accuracy', position: 'bottom', offset: 4 }} />
-          <YAxis type="number" dataKey="y" name="OOD AUROC" domain={[0, 1]} width={48} label={{ value: 'OOD AUROC', angle: -90, position: 'insideLeft' }} />
+          <XAxis
+            type="number"
+            dataKey="x"
+            name="linear-probe accuracy"
+            domain={[0, 1]}
+            label={{ value: 'linear-probe accuracy', position: 'bottom', offset: 4 }}
+          />
+          <YAxis
+            type="number"
+            dataKey="y"
+            name="OOD AUROC"
+            domain={[0, 1]}
+            width={48}
+            label={{ value: 'OOD AUROC', angle: -90, position: 'insideLeft' }}
+          />
           <Tooltip isAnimationActive={false} formatter={(v) => (typeof v === 'number' ? v.toFixed(3) : String(v))} />
           <Legend verticalAlign="top" />
           {points.map((point) => (
-            <Scatter key={point.runId} name={`${point.runId} (step ${point.step})`} data={[point]} fill={point.color} shape={pointShape(point)} isAnimationActive={false} />
+            <Scatter
+              key={point.runId}
+              name={`${point.runId} (step ${point.step})`}
+              data={[point]}
+              fill={point.color}
+              shape={pointShape(point)}
+              isAnimationActive={false}
+            />
           ))}
         </ScatterChart>
       </ResponsiveContainer>
-      <p className="eval-note">y: {OOD_SCORE_LABELS[scoreKey]}. Each point is a run's latest evaluation; runs without labels have no probe accuracy and no point.</p>
+      <p className="eval-note">
+        y: {OOD_SCORE_LABELS[scoreKey]}. Each point is a run's latest evaluation; runs without labels have no probe accuracy and no point.
+      </p>
     </section>
   );
 }

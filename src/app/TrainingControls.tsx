@@ -21,7 +21,17 @@ const SLIDERS: SliderSpec[] = [
 
 const LR_LOG_RANGE = { min: -5, max: 1, step: 0.05 };
 
-function HyperSlider({ spec, value, onChange, disabled }: { spec: SliderSpec; value: number; onChange: (v: number) => void; disabled: boolean }) {
+function HyperSlider({
+  spec,
+  value,
+  onChange,
+  disabled,
+}: {
+  spec: SliderSpec;
+  value: number;
+  onChange: (v: number) => void;
+  disabled: boolean;
+}) {
   const range = spec.log ? LR_LOG_RANGE : HYPER_RANGES[spec.key];
   const position = spec.log ? Math.log10(value) : value;
   return (

@@ -98,7 +98,8 @@ describe('DatasetController', () => {
   it('measures the rate within a phase and the time of the whole import', () => {
     const h = harness();
     h.actions.importFiles(files);
-    const progress = (phase: string, done: number) => h.deliver({ type: 'datasetProgress', runId: null, step: 0, phase, done, total: 1000 });
+    const progress = (phase: string, done: number) =>
+      h.deliver({ type: 'datasetProgress', runId: null, step: 0, phase, done, total: 1000 });
     progress('reading', 1);
     h.tick(100);
     progress('decoding', 0);

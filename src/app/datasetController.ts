@@ -82,7 +82,10 @@ export class DatasetController {
       reportDropProblems: (problems) => {
         if (problems.length === 0) return;
         const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-        this.deps.store.setStatus({ kind: 'error', text: `Some dropped items were not imported: ${problems.slice(0, 3).join('; ')}${more}` });
+        this.deps.store.setStatus({
+          kind: 'error',
+          text: `Some dropped items were not imported: ${problems.slice(0, 3).join('; ')}${more}`,
+        });
       },
     };
   }
@@ -136,7 +139,7 @@ export class DatasetController {
     }
     // Holding the File handles costs nothing (no bytes are read); they are dropped once posted.
     this.pending = { files, paths };
-    const label = files.length === 1 ? (paths?.[0] || files[0].name) : `${files.length} files`;
+    const label = files.length === 1 ? paths?.[0] || files[0].name : `${files.length} files`;
     this.update({ pendingReplace: { label, files: files.length, runs } });
   }
 

@@ -38,7 +38,14 @@ describe('collectDropped', () => {
     const dogs = dirEntry('/pets/dogs', [fileEntry('/pets/dogs/1.jpg')]);
     const pets = dirEntry('/pets', [cats, dogs, fileEntry('/pets/readme.txt')]);
     const dropped = await collectDropped([pets, fileEntry('/loose.png')]);
-    expect(dropped.paths).toEqual(['pets/cats/1.jpg', 'pets/cats/2.jpg', 'pets/cats/3.jpg', 'pets/dogs/1.jpg', 'pets/readme.txt', 'loose.png']);
+    expect(dropped.paths).toEqual([
+      'pets/cats/1.jpg',
+      'pets/cats/2.jpg',
+      'pets/cats/3.jpg',
+      'pets/dogs/1.jpg',
+      'pets/readme.txt',
+      'loose.png',
+    ]);
     expect(dropped.files.map((f) => f.name)).toEqual(['1.jpg', '2.jpg', '3.jpg', '1.jpg', 'readme.txt', 'loose.png']);
     expect(await dropped.files[3].text()).toBe('/pets/dogs/1.jpg');
     expect(dropped.problems).toEqual([]);

@@ -1,11 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { classColor, fitBounds, groupByClass, IDENTITY_VIEW, nearestPoint, panBy, toScreen, UNLABELLED_COLOR, zoomAt } from './embeddingGeometry';
+import {
+  classColor,
+  fitBounds,
+  groupByClass,
+  IDENTITY_VIEW,
+  nearestPoint,
+  panBy,
+  toScreen,
+  UNLABELLED_COLOR,
+  zoomAt,
+} from './embeddingGeometry';
 
 describe('embedding geometry', () => {
   it('groups point indices per class, unlabelled and out-of-range labels last', () => {
     const groups = groupByClass(Int32Array.from([2, 0, -1, 2, 7, 0]), 3);
     expect(groups.map((g) => g.label)).toEqual([0, 2, -1]);
-    expect(groups.map((g) => Array.from(g.indices))).toEqual([[1, 5], [0, 3], [2, 4]]);
+    expect(groups.map((g) => Array.from(g.indices))).toEqual([
+      [1, 5],
+      [0, 3],
+      [2, 4],
+    ]);
   });
 
   it('gives ten distinct colours to CIFAR-10 and grey to unlabelled', () => {
@@ -15,7 +29,12 @@ describe('embedding geometry', () => {
   });
 
   it('fits bounds over every set, ignoring non-finite points, and widens a degenerate axis', () => {
-    expect(fitBounds(Float32Array.from([0, 1, 4, -2]), Float32Array.from([NaN, 9, -1, 0]))).toEqual({ minX: -1, maxX: 4, minY: -2, maxY: 1 });
+    expect(fitBounds(Float32Array.from([0, 1, 4, -2]), Float32Array.from([NaN, 9, -1, 0]))).toEqual({
+      minX: -1,
+      maxX: 4,
+      minY: -2,
+      maxY: 1,
+    });
     expect(fitBounds(Float32Array.from([3, 3, 3, 3]))).toEqual({ minX: 2.5, maxX: 3.5, minY: 2.5, maxY: 3.5 });
     expect(fitBounds(new Float32Array(0))).toEqual({ minX: -1, maxX: 1, minY: -1, maxY: 1 });
   });

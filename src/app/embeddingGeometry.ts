@@ -22,7 +22,9 @@ export function groupByClass(labels: Int32Array, classCount: number): { label: n
     list.push(i);
     buckets.set(label, list);
   });
-  return [...buckets.entries()].sort(([a], [b]) => (a < 0 ? 1 : b < 0 ? -1 : a - b)).map(([label, list]) => ({ label, indices: Int32Array.from(list) }));
+  return [...buckets.entries()]
+    .sort(([a], [b]) => (a < 0 ? 1 : b < 0 ? -1 : a - b))
+    .map(([label, list]) => ({ label, indices: Int32Array.from(list) }));
 }
 
 export interface Bounds {
@@ -81,7 +83,15 @@ export function panBy(view: Viewport, dx: number, dy: number): Viewport {
  * bounds fill the canvas minus `pad` with equal scale on both axes (a projection has no preferred
  * aspect), y pointing up, then the viewport applies. Writes into `out` when it has the right length.
  */
-export function toScreen(xy: Float32Array, bounds: Bounds, width: number, height: number, view: Viewport, pad = 12, out?: Float32Array): Float32Array {
+export function toScreen(
+  xy: Float32Array,
+  bounds: Bounds,
+  width: number,
+  height: number,
+  view: Viewport,
+  pad = 12,
+  out?: Float32Array,
+): Float32Array {
   const result = out && out.length === xy.length ? out : new Float32Array(xy.length);
   const k = Math.min((width - 2 * pad) / (bounds.maxX - bounds.minX), (height - 2 * pad) / (bounds.maxY - bounds.minY));
   const cx = (bounds.minX + bounds.maxX) / 2;

@@ -23,7 +23,14 @@ function results(linearAcc: number): EvalResults {
   };
 }
 
-const progress = (runId: string, phase: string, done: number): FromWorker => ({ type: 'evalProgress', runId, step: 10, phase, done, total: 100 });
+const progress = (runId: string, phase: string, done: number): FromWorker => ({
+  type: 'evalProgress',
+  runId,
+  step: 10,
+  phase,
+  done,
+  total: 100,
+});
 const result = (runId: string, step: number, acc: number): FromWorker => ({ type: 'evalResult', runId, step, results: results(acc) });
 
 describe('reduceEval', () => {
@@ -39,7 +46,12 @@ describe('reduceEval', () => {
 
   it('keeps history in step order and replaces a repeated step', () => {
     let s = initialEvalState();
-    for (const [step, acc] of [[20, 0.2], [10, 0.1], [20, 0.25]] as const) s = reduceEval(s, result('a', step, acc));
+    for (const [step, acc] of [
+      [20, 0.2],
+      [10, 0.1],
+      [20, 0.25],
+    ] as const)
+      s = reduceEval(s, result('a', step, acc));
     expect(s.history.a.map((r) => [r.step, r.results.linearAcc])).toEqual([
       [10, 0.1],
       [20, 0.25],

@@ -46,7 +46,10 @@ export function reduceEval(state: EvalState, event: FromWorker): EvalState {
       return { ...state, ood: event.info };
     case 'evalProgress':
       if (!event.runId) return state;
-      return { ...state, active: { ...state.active, [event.runId]: { step: event.step, phase: event.phase, done: event.done, total: event.total } } };
+      return {
+        ...state,
+        active: { ...state.active, [event.runId]: { step: event.step, phase: event.phase, done: event.done, total: event.total } },
+      };
     case 'evalResult': {
       if (!event.runId) return state;
       const previous = (state.history[event.runId] ?? []).filter((r) => r.step !== event.step);
@@ -55,7 +58,11 @@ export function reduceEval(state: EvalState, event: FromWorker): EvalState {
     }
     case 'evalStopped':
       if (!event.runId) return state;
-      return { ...state, active: without(state.active, event.runId), notice: { kind: event.reason === 'failed' ? 'error' : 'info', text: event.message } };
+      return {
+        ...state,
+        active: without(state.active, event.runId),
+        notice: { kind: event.reason === 'failed' ? 'error' : 'info', text: event.message },
+      };
     case 'runDeleted':
       if (!event.runId) return state;
       return { ...state, active: without(state.active, event.runId), history: without(state.history, event.runId) };

@@ -7,7 +7,18 @@ import type { RunView } from './trainerStore';
 
 function run(id: string, color: string): RunView {
   const config = presetConfig('tiny');
-  return { id, config, status: 'idle', step: 0, hyper: config.hyper, history: [], hyperChanges: [], lastHyperUsed: null, color, forkedFrom: null };
+  return {
+    id,
+    config,
+    status: 'idle',
+    step: 0,
+    hyper: config.hyper,
+    history: [],
+    hyperChanges: [],
+    lastHyperUsed: null,
+    color,
+    forkedFrom: null,
+  };
 }
 
 function results(linearAcc: number | null, feature: number): EvalResults {

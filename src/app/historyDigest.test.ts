@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { historyDigest } from './historyDigest';
 import type { MetricPoint } from './trainerStore';
 
-const point = (step: number, lossTotal: number): MetricPoint => ({ step, lossTotal, lossCon: Number.NaN, bitsPerDim: 5, conTop1: 0, imagesPerSec: 1, msPerStep: 1 });
+const point = (step: number, lossTotal: number): MetricPoint => ({
+  step,
+  lossTotal,
+  lossCon: Number.NaN,
+  bitsPerDim: 5,
+  conTop1: 0,
+  imagesPerSec: 1,
+  msPerStep: 1,
+});
 
 describe('historyDigest', () => {
   it('is equal for equal histories and differs in the last bit of a loss or a step', () => {

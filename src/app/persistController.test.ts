@@ -44,12 +44,23 @@ describe('PersistController and the store', () => {
       forkedFrom: { runId: 'run-1', step: 1 },
       hyper: { ...config.hyper, lambdaCon: 0.5 },
       status: 'paused',
-      history: [metrics('run-3', 2, 4), metrics('run-3', 3, 3.5)].filter((e): e is Extract<FromWorker, { type: 'metrics' }> => e.type === 'metrics'),
+      history: [metrics('run-3', 2, 4), metrics('run-3', 3, 3.5)].filter(
+        (e): e is Extract<FromWorker, { type: 'metrics' }> => e.type === 'metrics',
+      ),
       message: 'Restored run-3',
     });
     const run = h.store.getSnapshot().runs[0];
-    expect(run).toMatchObject({ id: 'run-3', step: 3, status: 'paused', forkedFrom: { runId: 'run-1', step: 1 }, hyper: { lambdaCon: 0.5 } });
-    expect(run.history.map((p) => [p.step, p.lossTotal])).toEqual([[2, 4], [3, 3.5]]);
+    expect(run).toMatchObject({
+      id: 'run-3',
+      step: 3,
+      status: 'paused',
+      forkedFrom: { runId: 'run-1', step: 1 },
+      hyper: { lambdaCon: 0.5 },
+    });
+    expect(run.history.map((p) => [p.step, p.lossTotal])).toEqual([
+      [2, 4],
+      [3, 3.5],
+    ]);
     expect(run.hyperChanges.map((c) => [c.step, c.hyper.lr])).toEqual([[3, 0.01]]);
     expect(h.announced).toEqual([{ type: 'runCreated', runId: 'run-3', step: 3, config, forkedFrom: { runId: 'run-1', step: 1 } }]);
     expect(h.store.getSnapshot().status.text).toBe('Restored run-3');
@@ -60,7 +71,19 @@ describe('PersistController and the store', () => {
   it('imports a file under a fresh id, transferring its bytes, and refuses a huge file without reading it', async () => {
     const h = harness();
     h.apply({ type: 'runCreated', runId: 'run-1', step: 0, config });
-    h.apply({ type: 'storageInfo', runId: null, step: 0, info: { available: true, reason: null, checkpointEvery: 50, runs: [{ id: 'run-4', step: 1, points: 1, preset: 'tiny', datasetName: 'x', loaded: false, savedAt: 0, bytes: 1 }], datasets: [], lastError: null } });
+    h.apply({
+      type: 'storageInfo',
+      runId: null,
+      step: 0,
+      info: {
+        available: true,
+        reason: null,
+        checkpointEvery: 50,
+        runs: [{ id: 'run-4', step: 1, points: 1, preset: 'tiny', datasetName: 'x', loaded: false, savedAt: 0, bytes: 1 }],
+        datasets: [],
+        lastError: null,
+      },
+    });
     h.controller.actions().importRunFile(new File([new Uint8Array([1, 2, 3])], 'run.zip'));
     await new Promise((resolve) => setTimeout(resolve, 10));
     const [{ message, transfer }] = h.posted;
@@ -78,7 +101,14 @@ describe('PersistController and the store', () => {
 
   it('offers an exported bundle as a download and says what it left out', () => {
     const h = harness();
-    h.apply({ type: 'runExported', runId: 'run-1', step: 7, fileName: 'hybrid-lab-run-1-step7.zip', bytes: new Uint8Array(4), notes: ['no samples: none drawn'] });
+    h.apply({
+      type: 'runExported',
+      runId: 'run-1',
+      step: 7,
+      fileName: 'hybrid-lab-run-1-step7.zip',
+      bytes: new Uint8Array(4),
+      notes: ['no samples: none drawn'],
+    });
     expect(h.downloads).toEqual(['hybrid-lab-run-1-step7.zip']);
     expect(h.store.getSnapshot().status.text).toBe('Exported run-1 at step 7 as hybrid-lab-run-1-step7.zip (no samples: none drawn)');
   });

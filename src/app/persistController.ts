@@ -80,14 +80,20 @@ export class PersistController {
     const { store, post } = this.deps;
     // Checked before reading: a huge file would be read into memory only to be refused.
     if (file.size > MAX_BUNDLE_BYTES) {
-      store.setStatus({ kind: 'error', text: `${file.name} was not imported: it is ${Math.round(file.size / 2 ** 20)} MiB, over the ${MAX_BUNDLE_BYTES / 2 ** 20} MiB a run bundle may be. Nothing was changed.` });
+      store.setStatus({
+        kind: 'error',
+        text: `${file.name} was not imported: it is ${Math.round(file.size / 2 ** 20)} MiB, over the ${MAX_BUNDLE_BYTES / 2 ** 20} MiB a run bundle may be. Nothing was changed.`,
+      });
       return;
     }
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch (error) {
-      store.setStatus({ kind: 'error', text: `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}. Nothing was changed.` });
+      store.setStatus({
+        kind: 'error',
+        text: `${file.name} could not be read: ${error instanceof Error ? error.message : String(error)}. Nothing was changed.`,
+      });
       return;
     }
     const runId = nextRunId([...this.seen, ...store.getSnapshot().runs.map((r) => r.id)]);

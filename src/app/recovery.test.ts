@@ -39,7 +39,18 @@ function setup(request: BackendRequest = 'auto') {
 
 function restored(runId: string, step: number): FromWorker {
   const config = presetConfig('tiny');
-  return { type: 'runRestored', runId, step, origin: 'checkpoint', config, forkedFrom: null, hyper: config.hyper, status: 'paused', history: [], message: `Restored ${runId}` };
+  return {
+    type: 'runRestored',
+    runId,
+    step,
+    origin: 'checkpoint',
+    config,
+    forkedFrom: null,
+    hyper: config.hyper,
+    status: 'paused',
+    history: [],
+    message: `Restored ${runId}`,
+  };
 }
 
 describe('RecoveryController', () => {

@@ -55,7 +55,10 @@ export class RecoveryController {
   /** The backend the worker reported at its last 'ready'. */
   private backend: string | null = null;
 
-  constructor(private readonly deps: RecoveryDeps, search: string) {
+  constructor(
+    private readonly deps: RecoveryDeps,
+    search: string,
+  ) {
     if (new URLSearchParams(search).get('testHooks') === '1') this.installTestHooks();
   }
 
@@ -94,7 +97,10 @@ export class RecoveryController {
     if (this.restarts.length > MAX_STREAK) {
       // A worker that keeps dying would loop forever; the runs stay as they are on screen.
       this.recovering = null;
-      this.deps.store.setStatus({ kind: 'error', text: `${reason}. The worker failed ${MAX_STREAK} times in two minutes; stopped restarting it. Your runs are saved up to their last checkpoint: reload the page to try again.` });
+      this.deps.store.setStatus({
+        kind: 'error',
+        text: `${reason}. The worker failed ${MAX_STREAK} times in two minutes; stopped restarting it. Your runs are saved up to their last checkpoint: reload the page to try again.`,
+      });
       return;
     }
     // The runs come back from storage with their saved history: the page forgets the live ones first
@@ -112,7 +118,10 @@ export class RecoveryController {
     };
     this.deps.setRestoring();
     this.deps.post({ type: 'init', backend });
-    this.deps.store.setStatus({ kind: 'error', text: `${reason}. Restarting it on ${backend === 'auto' ? 'the best backend' : backend} and restoring the runs from their checkpoints…` });
+    this.deps.store.setStatus({
+      kind: 'error',
+      text: `${reason}. Restarting it on ${backend === 'auto' ? 'the best backend' : backend} and restoring the runs from their checkpoints…`,
+    });
   }
 
   actions(): RecoveryActions {
@@ -142,7 +151,10 @@ export class RecoveryController {
     const what = resumed.length > 0 ? `resumed ${resumed.join(', ')} from their last checkpoints` : 'no saved run could be restored';
     const training = [...state.training].filter((id) => state.restored.has(id));
     const again = training.length > 0 ? `; ${training.join(', ')} training again` : '';
-    this.deps.store.setStatus({ kind: resumed.length > 0 ? 'info' : 'error', text: `${state.reason}. Restarted the worker on ${on} and ${what}${again}.` });
+    this.deps.store.setStatus({
+      kind: resumed.length > 0 ? 'info' : 'error',
+      text: `${state.reason}. Restarted the worker on ${on} and ${what}${again}.`,
+    });
   }
 
   private installTestHooks(): void {

@@ -18,7 +18,7 @@ function setup() {
 }
 
 describe('RunViewsController', () => {
-  it('new runs take the preset weights on the selected run\'s config, get fresh ids and are selected', () => {
+  it("new runs take the preset weights on the selected run's config, get fresh ids and are selected", () => {
     const h = setup();
     h.created('run-1');
     expect(h.posted.at(-1)).toEqual({ type: 'setViews', runId: 'run-1', settings: h.controller.views.getSnapshot().settings });

@@ -154,7 +154,8 @@ export class TrainerStore {
         const { runId, step, config, forkedFrom } = event;
         this.apply({ type: 'runCreated', runId, step, config, ...(forkedFrom ? { forkedFrom } : {}) });
         for (const past of event.history) this.apply(past);
-        if (event.runId) this.updateRun(event.runId, (run) => ({ ...run, status: event.status, step: event.step, hyper: { ...event.hyper } }));
+        if (event.runId)
+          this.updateRun(event.runId, (run) => ({ ...run, status: event.status, step: event.step, hyper: { ...event.hyper } }));
         this.update({ status: { kind: 'info', text: event.message } });
         return;
       }

@@ -14,7 +14,10 @@ export interface StorageEstimateView {
 async function readEstimate(): Promise<Pick<StorageEstimateView, 'usage' | 'quota' | 'persisted'> | null> {
   const storage = navigator.storage;
   if (!storage?.estimate) return null;
-  const [{ usage, quota }, persisted] = await Promise.all([storage.estimate(), storage.persisted ? storage.persisted() : Promise.resolve(null)]);
+  const [{ usage, quota }, persisted] = await Promise.all([
+    storage.estimate(),
+    storage.persisted ? storage.persisted() : Promise.resolve(null),
+  ]);
   return { usage: usage ?? null, quota: quota ?? null, persisted };
 }
 
@@ -40,7 +43,9 @@ export function useStorageEstimate(refreshKey: unknown): { estimate: StorageEsti
       setEstimate((old) => ({
         ...old,
         persisted: granted,
-        persistNote: granted ? 'Storage is persistent: the browser will not evict saved runs to free space.' : 'The browser declined (it decides by how much the site is used); saved runs may be evicted under storage pressure.',
+        persistNote: granted
+          ? 'Storage is persistent: the browser will not evict saved runs to free space.'
+          : 'The browser declined (it decides by how much the site is used); saved runs may be evicted under storage pressure.',
       }));
       void readEstimate().then((read) => read && setEstimate((old) => ({ ...old, ...read })));
     });

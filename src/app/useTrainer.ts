@@ -122,7 +122,8 @@ class TrainerConnection {
   /** Keeps the address bar a link that reproduces the selected run's configuration. */
   writeUrl(): void {
     const run = this.store.selectedRun();
-    if (run) this.config = { ...this.config, preset: run.config.preset, model: run.config.model, train: run.config.train, hyper: run.hyper };
+    if (run)
+      this.config = { ...this.config, preset: run.config.preset, model: run.config.model, train: run.config.train, hyper: run.hyper };
     const query = configToUrl(this.config, this.defaultPreset);
     window.history.replaceState(null, '', `${window.location.pathname}${query}`);
   }

@@ -15,8 +15,24 @@ const probe = (generation: number, oodCount = 0): ProbeSetPayload => ({
   oodPixels: new Uint8Array(oodCount * 12),
   oodNote: oodCount ? null : 'none',
 });
-const frame = (method: 'pca' | 'umap'): EmbeddingFrame => ({ method, coords: new Float32Array(6), oodCoords: new Float32Array(0), explained: [], ms: 1 });
-const grid = { size: 2, temperature: 1, unconditional: new Uint8Array(12), unconditionalCount: 1, completions: new Uint8Array(0), completionCount: 0, keptRows: 1, completionSources: new Int32Array(0), ms: 1 } satisfies SampleGrid;
+const frame = (method: 'pca' | 'umap'): EmbeddingFrame => ({
+  method,
+  coords: new Float32Array(6),
+  oodCoords: new Float32Array(0),
+  explained: [],
+  ms: 1,
+});
+const grid = {
+  size: 2,
+  temperature: 1,
+  unconditional: new Uint8Array(12),
+  unconditionalCount: 1,
+  completions: new Uint8Array(0),
+  completionCount: 0,
+  keptRows: 1,
+  completionSources: new Int32Array(0),
+  ms: 1,
+} satisfies SampleGrid;
 const ev = (e: FromWorker) => e;
 
 describe('ViewStore', () => {

@@ -99,7 +99,11 @@ export class ViewStore {
         // samples stay valid and are shown (without an overlay whose size no longer matches) until the
         // worker's next frame, so the view does not blank out.
         const sameImages = this.state.probe?.generation === event.probe.generation;
-        this.update({ probe: event.probe, byRun: sameImages ? this.state.byRun : new Map(), projection: sameImages ? this.state.projection : 'pca' });
+        this.update({
+          probe: event.probe,
+          byRun: sameImages ? this.state.byRun : new Map(),
+          projection: sameImages ? this.state.projection : 'pca',
+        });
         return true;
       }
       case 'embedding': {
@@ -113,7 +117,8 @@ export class ViewStore {
         if (event.runId) this.patchRun(event.runId, { samples: { step: event.step, value: event.grid } });
         return true;
       case 'umapProgress':
-        if (event.runId) this.update({ umap: { runId: event.runId, state: event.state, done: event.done, total: event.total, message: event.message } });
+        if (event.runId)
+          this.update({ umap: { runId: event.runId, state: event.state, done: event.done, total: event.total, message: event.message } });
         return true;
       case 'runDeleted':
         if (event.runId && this.state.byRun.has(event.runId)) {

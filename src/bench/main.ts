@@ -13,7 +13,10 @@ const log = document.getElementById('log') as HTMLPreElement;
 
 function run(request: BenchRequest): Promise<BenchResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: `bench-${request.backend}-${request.preset}` });
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      type: 'module',
+      name: `bench-${request.backend}-${request.preset}`,
+    });
     const finish = () => worker.terminate();
     worker.onmessage = (event: MessageEvent<FromBench>) => {
       const message = event.data;

@@ -93,7 +93,8 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   const batches = hostBatches(HOST_BATCHES, batch * size * size * 3);
   const trainer = new HybridTrainer(config.model, config.train);
   let taken = 0;
-  const inputs = () => tf.tidy(() => tf.tensor4d(batches[taken++ % HOST_BATCHES], [batch, size, size, 3], 'int32').toFloat() as tf.Tensor4D);
+  const inputs = () =>
+    tf.tidy(() => tf.tensor4d(batches[taken++ % HOST_BATCHES], [batch, size, size, 3], 'int32').toFloat() as tf.Tensor4D);
   const step = async (): Promise<number> => {
     const started = performance.now();
     const outputs = tf.tidy(() => trainer.trainStep(inputs(), hyper));
@@ -141,7 +142,10 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   trainer.dispose();
 
   const msPerStep = median(stepMs);
-  if (stepMs.length < 20) notes.push(`only ${stepMs.length} steps timed: a step takes ${(msPerStep / 1000).toFixed(1)} s and the budget is ${(request.budgetMs / 1000).toFixed(0)} s`);
+  if (stepMs.length < 20)
+    notes.push(
+      `only ${stepMs.length} steps timed: a step takes ${(msPerStep / 1000).toFixed(1)} s and the budget is ${(request.budgetMs / 1000).toFixed(0)} s`,
+    );
   if (memoryAfterSteps.numTensors !== memoryAfterWarmup.numTensors) notes.push('tensor count changed after warm-up');
   const flopsPerStep = matmulFlopsPerStep(config.model, batch);
   const achievedGflops = flopsPerStep / (msPerStep * 1e6);

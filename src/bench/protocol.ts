@@ -58,6 +58,4 @@ export interface BenchResult {
 }
 
 export type FromBench =
-  | { type: 'progress'; message: string }
-  | { type: 'result'; result: BenchResult }
-  | { type: 'error'; message: string };
+  { type: 'progress'; message: string } | { type: 'result'; result: BenchResult } | { type: 'error'; message: string };

@@ -28,11 +28,15 @@ async function run(request: BenchRequest): Promise<void> {
   );
   if (active === 'wasm' && request.wasmThreads && wasmThreads === 1) {
     const supported = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    result.notes.push(`wasm threads requested but not in use (worker crossOriginIsolated=${scope.crossOriginIsolated}, multithread support=${String(supported)})`);
+    result.notes.push(
+      `wasm threads requested but not in use (worker crossOriginIsolated=${scope.crossOriginIsolated}, multithread support=${String(supported)})`,
+    );
   }
   emit({ type: 'result', result });
 }
 
 scope.onmessage = (event: MessageEvent<BenchRequest>) => {
-  run(event.data).catch((error: unknown) => emit({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }));
+  run(event.data).catch((error: unknown) =>
+    emit({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }),
+  );
 };

@@ -43,9 +43,18 @@ describe('zip datasets', () => {
 
   it('importSplitZips keeps the given train/test split (built-in dataset)', async () => {
     const dec = fakeDecoder();
-    const d = await importSplitZips('builtin', readShared('cifar10-train-5k.zip'), readShared('cifar10-test-1k.zip'), { imageSize: 16, decode: dec });
+    const d = await importSplitZips('builtin', readShared('cifar10-train-5k.zip'), readShared('cifar10-test-1k.zip'), {
+      imageSize: 16,
+      decode: dec,
+    });
     const s = summarize(d);
-    expect(s).toMatchObject({ trainCount: 5000, testCount: 1000, imageSize: 16, classNames: CIFAR10, trainPerClass: new Array(10).fill(500) });
+    expect(s).toMatchObject({
+      trainCount: 5000,
+      testCount: 1000,
+      imageSize: 16,
+      classNames: CIFAR10,
+      trainPerClass: new Array(10).fill(500),
+    });
     expect(countPerClass(d.test, 10)).toEqual(new Array(10).fill(100));
     expectFolderLabels(d, d.train, dec);
     expectFolderLabels(d, d.test, dec);

@@ -17,7 +17,8 @@ export function parseIdx(bytes: Uint8Array): IdxArray | { error: string } {
   for (let i = 0; i < nd; i++) dims.push(dv.getUint32(4 + 4 * i));
   const offset = 4 + 4 * nd;
   const n = dims.reduce((a, b) => a * b, 1);
-  if (bytes.length !== offset + n) return { error: `IDX size mismatch (header says ${n} bytes of data, file has ${bytes.length - offset})` };
+  if (bytes.length !== offset + n)
+    return { error: `IDX size mismatch (header says ${n} bytes of data, file has ${bytes.length - offset})` };
   return { dims, offset, bytes };
 }
 

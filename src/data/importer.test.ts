@@ -26,7 +26,12 @@ describe('importer', () => {
   it('bounds decoder concurrency and reports progress to completion', async () => {
     const dec = fakeDecoder();
     const progress: ImportProgress[] = [];
-    const d = await importDataset('x', many(200), { imageSize: 8, decode: dec, onProgress: (p) => progress.push(p), limits: { decodeConcurrency: 3 } });
+    const d = await importDataset('x', many(200), {
+      imageSize: 8,
+      decode: dec,
+      onProgress: (p) => progress.push(p),
+      limits: { decodeConcurrency: 3 },
+    });
     expect(d.train.count + d.test.count).toBe(200);
     expect(dec.maxInFlight).toBeLessThanOrEqual(3);
     expect(dec.maxInFlight).toBeGreaterThan(1);
@@ -60,12 +65,23 @@ describe('importer', () => {
     expect(files.skipped).toEqual([{ name: '4 more files', reason: expect.stringMatching(/6-file limit/) }]);
 
     const zip = zipSync({ 'a/1.png': png, 'a/2.png': png });
-    const arch = await importDataset('x', [{ path: 'z.zip', bytes: zip }], { imageSize: 8, decode: fakeDecoder(), limits: { maxArchiveBytes: png.length } });
+    const arch = await importDataset('x', [{ path: 'z.zip', bytes: zip }], {
+      imageSize: 8,
+      decode: fakeDecoder(),
+      limits: { maxArchiveBytes: png.length },
+    });
     expect(arch.train.count).toBe(0);
     expect(arch.skipped[0].reason).toMatch(/archive declares .* not inflated/);
 
-    const entry = await importDataset('x', [{ path: 'z.zip', bytes: zip }], { imageSize: 8, decode: fakeDecoder(), limits: { maxEntryBytes: 10 } });
-    expect(entry.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/per-file limit; not inflated/), expect.stringMatching(/per-file limit/)]);
+    const entry = await importDataset('x', [{ path: 'z.zip', bytes: zip }], {
+      imageSize: 8,
+      decode: fakeDecoder(),
+      limits: { maxEntryBytes: 10 },
+    });
+    expect(entry.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/per-file limit; not inflated/),
+      expect.stringMatching(/per-file limit/),
+    ]);
 
     const store = await importDataset('x', many(100), { imageSize: 8, decode: fakeDecoder(), limits: { maxStoreBytes: 50 * 8 * 8 * 3 } });
     expect(store.train.count + store.test.count).toBeLessThanOrEqual(50);
@@ -79,7 +95,9 @@ describe('importer', () => {
     const dec = fakeDecoder();
     const d = await importDataset('x', [{ path: 'outer.zip', bytes: outer }], { imageSize: 8, decode: dec });
     expect(dec.calls).toEqual(['outer.zip: o/inner1.zip: i/ok.png']);
-    expect(d.skipped).toEqual([{ name: 'outer.zip: o/inner1.zip: i/inner2.zip', reason: expect.stringMatching(/nested more than one level/) }]);
+    expect(d.skipped).toEqual([
+      { name: 'outer.zip: o/inner1.zip: i/inner2.zip', reason: expect.stringMatching(/nested more than one level/) },
+    ]);
   });
 
   it('gunzips loose files of any kind (an image .gz is still an image)', async () => {
@@ -135,13 +153,20 @@ describe('importer', () => {
   });
 
   it('turns decoder failures and throws into skip lines', async () => {
-    const d = await importDataset('x', [{ path: 'a.png', bytes: png }, { path: 'b.png', bytes: png }], {
-      imageSize: 8,
-      decode: async (_b, name) => {
-        if (name === 'a.png') return { ok: false, reason: 'the browser could not decode it (x)' };
-        throw new Error('boom');
+    const d = await importDataset(
+      'x',
+      [
+        { path: 'a.png', bytes: png },
+        { path: 'b.png', bytes: png },
+      ],
+      {
+        imageSize: 8,
+        decode: async (_b, name) => {
+          if (name === 'a.png') return { ok: false, reason: 'the browser could not decode it (x)' };
+          throw new Error('boom');
+        },
       },
-    });
+    );
     expect(d.train.count + d.test.count).toBe(0);
     expect(d.skipped.map((s) => s.reason)).toEqual(['the browser could not decode it (x)', 'could not be decoded: boom']);
   });

@@ -32,7 +32,10 @@ describe('labels from folders', () => {
   });
 
   it('loose images form an unlabelled dataset; a lone folder is only a wrapper', async () => {
-    for (const paths of [['a.png', 'b.png', 'c.png'], ['holiday/a.png', 'holiday/b.png']]) {
+    for (const paths of [
+      ['a.png', 'b.png', 'c.png'],
+      ['holiday/a.png', 'holiday/b.png'],
+    ]) {
       const d = await importDataset('x', files(...paths), opts());
       expect(d.classNames).toEqual([]);
       expect([...d.train.labels, ...d.test.labels].every((l) => l === -1)).toBe(true);
@@ -48,7 +51,14 @@ describe('labels from folders', () => {
   it('two zips dropped together become two classes (a zip is a folder named after it)', async () => {
     const cats = zipSync({ 'c1.png': png, 'c2.png': png });
     const dogs = zipSync({ 'dogs/d1.png': png });
-    const d = await importDataset('x', [{ path: 'cats.zip', bytes: cats }, { path: 'dogs.zip', bytes: dogs }], opts());
+    const d = await importDataset(
+      'x',
+      [
+        { path: 'cats.zip', bytes: cats },
+        { path: 'dogs.zip', bytes: dogs },
+      ],
+      opts(),
+    );
     expect(d.classNames).toEqual(['cats', 'dogs']);
   });
 });
@@ -58,7 +68,14 @@ describe('splits', () => {
     const dec = fakeDecoder();
     const d = await importDataset(
       'x',
-      files('mnist/Train/3/a.png', 'mnist/Train/3/b.png', 'mnist/Train/7/c.png', 'mnist/Test/7/d.png', 'mnist/Test/3/e.png', 'mnist/README.png'),
+      files(
+        'mnist/Train/3/a.png',
+        'mnist/Train/3/b.png',
+        'mnist/Train/7/c.png',
+        'mnist/Test/7/d.png',
+        'mnist/Test/3/e.png',
+        'mnist/README.png',
+      ),
       { imageSize: 4, decode: dec },
     );
     expect(d.classNames).toEqual(['3', '7']);

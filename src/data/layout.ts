@@ -75,10 +75,20 @@ interface Labelled {
 function labelByFolders(items: ImageItem[], skip: (name: string, reason: string) => void): Labelled[] {
   if (items.some((i) => i.split !== null)) {
     const out: Labelled[] = [];
-    for (const hint of ['train', 'test', null] as SplitHint[]) out.push(...labelWithin(items.filter((i) => i.split === hint), hint, 0));
+    for (const hint of ['train', 'test', null] as SplitHint[])
+      out.push(
+        ...labelWithin(
+          items.filter((i) => i.split === hint),
+          hint,
+          0,
+        ),
+      );
     return out;
   }
-  const d = wrapperDepth(items.map((i) => i.segments), 0);
+  const d = wrapperDepth(
+    items.map((i) => i.segments),
+    0,
+  );
   const tops = new Set(items.filter((i) => i.segments.length > d + 1).map((i) => i.segments[d]));
   const find = (names: string[]) => names.map((n) => [...tops].find((t) => t.toLowerCase() === n)).find((t) => t !== undefined);
   const trainDir = find(TRAIN_NAMES);
@@ -95,7 +105,10 @@ function labelByFolders(items: ImageItem[], skip: (name: string, reason: string)
 }
 
 function labelWithin(items: ImageItem[], hint: SplitHint, start: number): Labelled[] {
-  const d = wrapperDepth(items.map((i) => i.segments), start);
+  const d = wrapperDepth(
+    items.map((i) => i.segments),
+    start,
+  );
   return items.map((item) => ({ item, hint, cls: item.segments.length > d + 1 ? item.segments[d] : null }));
 }
 

@@ -11,8 +11,10 @@ export function checkPath(raw: string): PathCheck {
   // Windows zips sometimes use backslashes; treat them as separators so they cannot hide a '..'.
   const p = raw.replace(/\\/g, '/');
   if (p.endsWith('/')) return { kind: 'ignore' };
-  if (p.startsWith('/')) return { kind: 'unsafe', reason: 'absolute path inside the archive; refused so it cannot escape the dataset root' };
-  if (/^[A-Za-z]:/.test(p)) return { kind: 'unsafe', reason: 'drive-letter path inside the archive; refused so it cannot escape the dataset root' };
+  if (p.startsWith('/'))
+    return { kind: 'unsafe', reason: 'absolute path inside the archive; refused so it cannot escape the dataset root' };
+  if (/^[A-Za-z]:/.test(p))
+    return { kind: 'unsafe', reason: 'drive-letter path inside the archive; refused so it cannot escape the dataset root' };
   const segments = p.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) return { kind: 'unsafe', reason: "path contains '..'; refused so it cannot escape the dataset root" };
   if (segments.length === 0) return { kind: 'ignore' };

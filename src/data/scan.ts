@@ -129,7 +129,11 @@ async function visit(
     const header = readImageHeader(bytes, kind);
     if (header && !header.ok) return skip(ctx, display, header.reason);
     if (header && header.width * header.height > ctx.limits.maxPixels) {
-      return skip(ctx, display, `${header.width}x${header.height} image is over the ${(ctx.limits.maxPixels / 1e6).toFixed(0)}-megapixel limit; not decoded`);
+      return skip(
+        ctx,
+        display,
+        `${header.width}x${header.height} image is over the ${(ctx.limits.maxPixels / 1e6).toFixed(0)}-megapixel limit; not decoded`,
+      );
     }
     const mime = MIME[kind] ?? 'application/octet-stream';
     const info = header ? { mime, width: header.width, height: header.height } : { mime };
@@ -144,7 +148,11 @@ async function visit(
     if (gunzipped) return skip(ctx, display, 'gzip inside gzip; not opened');
     const declared = gzipDeclaredSize(bytes);
     if (declared > ctx.limits.maxEntryBytes) {
-      return skip(ctx, display, `gzip declares ${formatBytes(declared)}, over the ${formatBytes(ctx.limits.maxEntryBytes)} per-file limit; not inflated`);
+      return skip(
+        ctx,
+        display,
+        `gzip declares ${formatBytes(declared)}, over the ${formatBytes(ctx.limits.maxEntryBytes)} per-file limit; not inflated`,
+      );
     }
     let inner: Uint8Array;
     try {
@@ -185,7 +193,11 @@ async function scanZip(
     }
   }
   if (declared > ctx.limits.maxArchiveBytes) {
-    return skip(ctx, display, `archive declares ${formatBytes(declared)} uncompressed, over the ${formatBytes(ctx.limits.maxArchiveBytes)} limit; not inflated`);
+    return skip(
+      ctx,
+      display,
+      `archive declares ${formatBytes(declared)} uncompressed, over the ${formatBytes(ctx.limits.maxArchiveBytes)} limit; not inflated`,
+    );
   }
   ctx.discovered += kept.length;
   // Mount at a folder named after the zip, dropping the zip's own wrapper folder when it repeats that
@@ -199,7 +211,11 @@ async function scanZip(
       continue;
     }
     if (e.size > ctx.limits.maxEntryBytes) {
-      skip(ctx, entryDisplay, `declares ${formatBytes(e.size)} uncompressed, over the ${formatBytes(ctx.limits.maxEntryBytes)} per-file limit; not inflated`);
+      skip(
+        ctx,
+        entryDisplay,
+        `declares ${formatBytes(e.size)} uncompressed, over the ${formatBytes(ctx.limits.maxEntryBytes)} per-file limit; not inflated`,
+      );
       continue;
     }
     const load = async () => readZipEntry(bytes, e);

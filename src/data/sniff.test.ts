@@ -56,8 +56,16 @@ describe('image headers', () => {
     expect(readImageHeader(riff('VP8 ', [0, 0, 0, 0x9d, 0x01, 0x2a, 100, 0, 50, 0]), 'webp')).toEqual({ ok: true, width: 100, height: 50 });
     // VP8L: 14 bits width-1, 14 bits height-1.
     const bits = (300 - 1) | ((200 - 1) << 14);
-    expect(readImageHeader(riff('VP8L', [0x2f, bits & 255, (bits >> 8) & 255, (bits >> 16) & 255, (bits >>> 24) & 255]), 'webp')).toEqual({ ok: true, width: 300, height: 200 });
-    expect(readImageHeader(riff('VP8X', [0, 0, 0, 0, 0x3f, 0x9c, 0, 0x3f, 0x9c, 0]), 'webp')).toEqual({ ok: true, width: 40000, height: 40000 });
+    expect(readImageHeader(riff('VP8L', [0x2f, bits & 255, (bits >> 8) & 255, (bits >> 16) & 255, (bits >>> 24) & 255]), 'webp')).toEqual({
+      ok: true,
+      width: 300,
+      height: 200,
+    });
+    expect(readImageHeader(riff('VP8X', [0, 0, 0, 0, 0x3f, 0x9c, 0, 0x3f, 0x9c, 0]), 'webp')).toEqual({
+      ok: true,
+      width: 40000,
+      height: 40000,
+    });
     const bmp = new Uint8Array(64);
     const dv = new DataView(bmp.buffer);
     bmp.set([0x42, 0x4d]);
@@ -71,10 +79,17 @@ describe('image headers', () => {
 
   it('refuses a declared 50000x50000 PNG before decoding', async () => {
     const dec = fakeDecoder();
-    const d = await importDataset('x', [{ path: 'big.png', bytes: pngOfSize(50000, 50000) }, { path: 'ok.png', bytes: pngOfSize(64, 64) }], {
-      imageSize: 8,
-      decode: dec,
-    });
+    const d = await importDataset(
+      'x',
+      [
+        { path: 'big.png', bytes: pngOfSize(50000, 50000) },
+        { path: 'ok.png', bytes: pngOfSize(64, 64) },
+      ],
+      {
+        imageSize: 8,
+        decode: dec,
+      },
+    );
     expect(dec.calls).toEqual(['ok.png']);
     expect(d.skipped).toEqual([{ name: 'big.png', reason: expect.stringMatching(/50000x50000 .*megapixel limit/) }]);
   });

@@ -50,7 +50,11 @@ export function sniff(b: Uint8Array): FileKind {
     if (/avif|avis/.test(brands)) return 'avif';
     if (/hei[cxsm]|hev[cx]|mif1|msf1/.test(brands)) return 'heic';
   }
-  if (b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42 && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 42))) return 'tiff';
+  if (
+    b.length >= 4 &&
+    ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42 && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 42))
+  )
+    return 'tiff';
   if (b.length >= 6 && b[0] === 0 && b[1] === 0 && b[2] === 1 && b[3] === 0 && b[4] > 0) return 'ico';
   if (b.length >= 4 && b[0] === 0x50 && b[1] === 0x4b && ((b[2] === 3 && b[3] === 4) || (b[2] === 5 && b[3] === 6))) return 'zip';
   if (b.length >= 3 && b[0] === 0x1f && b[1] === 0x8b && b[2] === 8) return 'gzip';
@@ -80,7 +84,11 @@ function sniffText(b: Uint8Array): FileKind {
     else if (c === 0) return 'unknown';
   }
   if (printable < n * 0.95) return 'unknown';
-  const head = new TextDecoder('utf-8').decode(b.subarray(0, n)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
+  const head = new TextDecoder('utf-8')
+    .decode(b.subarray(0, n))
+    .replace(/^\uFEFF/, '')
+    .trimStart()
+    .toLowerCase();
   if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg'))) return 'svg';
   if (head.startsWith('<!doctype html') || head.startsWith('<html') || head.includes('<html')) return 'html';
   return 'text';

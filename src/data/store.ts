@@ -38,12 +38,7 @@ export interface ImageInfo {
  * background, gray to RGB). Injected so the import pipeline runs in Node with a fake decoder; the
  * browser one is decodeImage.ts.
  */
-export type ImageDecoder = (
-  bytes: Uint8Array,
-  name: string,
-  size: number,
-  info?: ImageInfo,
-) => Promise<DecodedImage>;
+export type ImageDecoder = (bytes: Uint8Array, name: string, size: number, info?: ImageInfo) => Promise<DecodedImage>;
 
 export function emptySet(size: number): ImageSet {
   return { size, count: 0, pixels: new Uint8Array(0), labels: new Int32Array(0) };

@@ -38,5 +38,17 @@ export function pngOfSize(w: number, h: number): Uint8Array {
     return [len >>> 24, (len >>> 16) & 255, (len >>> 8) & 255, len & 255, ...strToU8(type), ...data, 0, 0, 0, 0];
   };
   const be = (v: number) => [v >>> 24, (v >>> 16) & 255, (v >>> 8) & 255, v & 255];
-  return new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...chunk('IHDR', [...be(w), ...be(h), 8, 2, 0, 0, 0]), ...chunk('IDAT', [0x78, 0x9c]), ...chunk('IEND', [])]);
+  return new Uint8Array([
+    0x89,
+    0x50,
+    0x4e,
+    0x47,
+    0x0d,
+    0x0a,
+    0x1a,
+    0x0a,
+    ...chunk('IHDR', [...be(w), ...be(h), 8, 2, 0, 0, 0]),
+    ...chunk('IDAT', [0x78, 0x9c]),
+    ...chunk('IEND', []),
+  ]);
 }

@@ -82,7 +82,7 @@ function decodeName(b: Uint8Array, flags: number): string {
 
 /** Fills 0xFFFFFFFF fields from a zip64 extra field (id 1), in the order the spec gives. */
 function zip64Fields(extra: Uint8Array, vals: number[]): void {
-  for (let p = 0; p + 4 <= extra.length; ) {
+  for (let p = 0; p + 4 <= extra.length;) {
     const id = u16(extra, p);
     const len = u16(extra, p + 2);
     if (id === 1) {

@@ -8,12 +8,7 @@
  * confidence of exactly 0 (impossible for a softmax) in the first.
  * @param probs n×numClasses, row-major, each row a probability distribution
  */
-export function expectedCalibrationError(
-  probs: Float32Array,
-  labels: Int32Array,
-  numClasses: number,
-  bins = 15,
-): number {
+export function expectedCalibrationError(probs: Float32Array, labels: Int32Array, numClasses: number, bins = 15): number {
   const n = labels.length;
   if (probs.length !== n * numClasses) {
     throw new Error(`expectedCalibrationError: probs has ${probs.length} values, expected ${n}×${numClasses}`);

@@ -38,19 +38,26 @@ export async function knnPredict(
   const k = Math.min(opts.k ?? DEFAULT_K, nTrain);
   const pred = new Int32Array(nTest);
   const votes = new Float64Array(numClasses);
-  await forEachChunk(testFeatures, trainFeatures, d, opts, (sims) => tf.topk(sims, k, true), async (top, start, rows) => {
-    const [values, indices] = await Promise.all([top.values.data(), top.indices.data()]);
-    for (let r = 0; r < rows; r++) {
-      votes.fill(0);
-      for (let j = 0; j < k; j++) {
-        // A negative similarity is evidence of nothing, not evidence against a class: clamp at 0.
-        votes[trainLabels[indices[r * k + j]]] += Math.max(0, values[r * k + j]);
+  await forEachChunk(
+    testFeatures,
+    trainFeatures,
+    d,
+    opts,
+    (sims) => tf.topk(sims, k, true),
+    async (top, start, rows) => {
+      const [values, indices] = await Promise.all([top.values.data(), top.indices.data()]);
+      for (let r = 0; r < rows; r++) {
+        votes.fill(0);
+        for (let j = 0; j < k; j++) {
+          // A negative similarity is evidence of nothing, not evidence against a class: clamp at 0.
+          votes[trainLabels[indices[r * k + j]]] += Math.max(0, values[r * k + j]);
+        }
+        let best = trainLabels[indices[r * k]]; // all weights 0: fall back to the nearest neighbour
+        for (let c = 0; c < numClasses; c++) if (votes[c] > votes[best]) best = c;
+        pred[start + r] = best;
       }
-      let best = trainLabels[indices[r * k]]; // all weights 0: fall back to the nearest neighbour
-      for (let c = 0; c < numClasses; c++) if (votes[c] > votes[best]) best = c;
-      pred[start + r] = best;
-    }
-  });
+    },
+  );
   return pred;
 }
 
@@ -82,9 +89,16 @@ export async function maxCosineSimilarity(
   const nQuery = rowsOf(query, d, 'query');
   if (rowsOf(bank, d, 'bank') === 0) throw new Error('maxCosineSimilarity: empty bank');
   const out = new Float32Array(nQuery);
-  await forEachChunk(query, bank, d, opts, (sims) => tf.max(sims, 1), async (max, start) => {
-    out.set(await max.data(), start);
-  });
+  await forEachChunk(
+    query,
+    bank,
+    d,
+    opts,
+    (sims) => tf.max(sims, 1),
+    async (max, start) => {
+      out.set(await max.data(), start);
+    },
+  );
   return out;
 }
 

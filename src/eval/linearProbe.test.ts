@@ -72,9 +72,7 @@ describe('fitLinearProbe', () => {
     const controller = new AbortController();
     controller.abort();
     const before = tf.memory().numTensors;
-    await expect(
-      fitLinearProbe(data.features, data.n, data.d, data.labels, 2, { signal: controller.signal }),
-    ).rejects.toThrow();
+    await expect(fitLinearProbe(data.features, data.n, data.d, data.labels, 2, { signal: controller.signal })).rejects.toThrow();
     expect(tf.memory().numTensors).toBe(before);
     const bad = Int32Array.from(data.labels, () => Math.floor(mulberry32(1)() * 2) + 5);
     await expect(fitLinearProbe(data.features, data.n, data.d, bad, 2)).rejects.toThrow(/out of range/);

@@ -33,7 +33,9 @@ export interface SuiteOptions {
 }
 
 /** Every corruption at every severity: the 25 corrupted copies of the test subset. */
-export const CORRUPTION_GRID: readonly CorruptionSpec[] = CORRUPTION_KINDS.flatMap((kind) => SEVERITIES.map((severity) => ({ kind, severity })));
+export const CORRUPTION_GRID: readonly CorruptionSpec[] = CORRUPTION_KINDS.flatMap((kind) =>
+  SEVERITIES.map((severity) => ({ kind, severity })),
+);
 
 const ECE_BINS = 15;
 const KNN_K = 20;
@@ -73,7 +75,12 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
     }
   };
   const trainRequest: PassRequest = { bitsPerDim: false, corruptions: [], seed: settings.seed };
-  const testRequest: PassRequest = { bitsPerDim: true, corruptions: needsLabels ? [] : CORRUPTION_GRID, seed: settings.seed, onCorrupted: countHits };
+  const testRequest: PassRequest = {
+    bitsPerDim: true,
+    corruptions: needsLabels ? [] : CORRUPTION_GRID,
+    seed: settings.seed,
+    onCorrupted: countHits,
+  };
   const oodRequest: PassRequest = { bitsPerDim: true, corruptions: [], seed: settings.seed };
   const oodCount = input.oodParts.reduce((sum, part) => sum + part.set.count, 0);
   // Progress counts images × model passes; the probe and the similarity searches get a share
@@ -81,7 +88,11 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   const probeUnits = needsLabels ? 0 : train.count;
   const searchUnits = test.count + oodCount + (needsLabels ? 0 : test.count);
   const total =
-    train.count * passUnits(trainRequest) + test.count * passUnits(testRequest) + oodCount * passUnits(oodRequest) + probeUnits + searchUnits;
+    train.count * passUnits(trainRequest) +
+    test.count * passUnits(testRequest) +
+    oodCount * passUnits(oodRequest) +
+    probeUnits +
+    searchUnits;
   let done = 0;
   let phase = '';
   const report = (units = 0) => {
@@ -121,7 +132,8 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
 
   phase = 'OOD scores';
   report();
-  const featureScores = (features: Float32Array) => featureOodScores(features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
+  const featureScores = (features: Float32Array) =>
+    featureOodScores(features, trainOut.features, d, { signal, chunkSize: input.chunkSize });
   const testFeatureScores = await featureScores(testOut.features);
   const oodParts: OodPartScore[] = [];
   const allBpd: number[] = [];
@@ -129,7 +141,12 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   for (const { part, out } of oodOuts) {
     const bpd = out.bitsPerDim as Float32Array;
     const feature = await featureScores(out.features);
-    oodParts.push({ name: part.name, count: part.set.count, aurocBpd: auroc(bpd, testBpd), aurocFeature: auroc(feature, testFeatureScores) });
+    oodParts.push({
+      name: part.name,
+      count: part.set.count,
+      aurocBpd: auroc(bpd, testBpd),
+      aurocFeature: auroc(feature, testFeatureScores),
+    });
     for (let i = 0; i < bpd.length; i++) {
       allBpd.push(bpd[i]);
       allFeature.push(feature[i]);
@@ -164,7 +181,11 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
     const summary = summariseCorruptions(corruptions, linearAcc);
     phase = 'kNN';
     report();
-    const knnAcc = await knnAccuracy(trainFeatures, trainLabels, testFeatures, testLabels, d, numClasses, { k: KNN_K, signal, chunkSize: input.chunkSize });
+    const knnAcc = await knnAccuracy(trainFeatures, trainLabels, testFeatures, testLabels, d, numClasses, {
+      k: KNN_K,
+      signal,
+      chunkSize: input.chunkSize,
+    });
     report(test.count);
     return {
       linearAcc,

@@ -42,7 +42,12 @@ describe('runUmap', () => {
       epochsPerYield: 10,
       onProgress: (done, total) => progress.push([done, total]),
     });
-    expect(progress).toEqual([[0, 25], [10, 25], [20, 25], [25, 25]]);
+    expect(progress).toEqual([
+      [0, 25],
+      [10, 25],
+      [20, 25],
+      [25, 25],
+    ]);
   });
 
   it('is cancellable, before it starts and mid-optimisation', async () => {

@@ -49,7 +49,7 @@ export async function runUmap(features: Float32Array, n: number, d: number, opts
   const totalEpochs = umap.initializeFit(rows);
   opts.onProgress?.(0, totalEpochs);
   const perYield = Math.max(1, opts.epochsPerYield ?? 10);
-  for (let epoch = 0; epoch < totalEpochs; ) {
+  for (let epoch = 0; epoch < totalEpochs;) {
     await checkpoint(opts.signal);
     const stop = Math.min(totalEpochs, epoch + perYield);
     while (epoch < stop) epoch = umap.step();

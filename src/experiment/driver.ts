@@ -73,7 +73,14 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
   const connection = new Connection((e) => {
     if (e.type === 'metrics' && e.runId) {
       const m = e.metrics;
-      history.get(e.runId)?.push({ steps: e.step, lossTotal: m.lossTotal, lossCon: m.lossCon, bitsPerDim: m.bitsPerDim, conTop1: m.conTop1, msPerStep: m.msPerStep });
+      history.get(e.runId)?.push({
+        steps: e.step,
+        lossTotal: m.lossTotal,
+        lossCon: m.lossCon,
+        bitsPerDim: m.bitsPerDim,
+        conTop1: m.conTop1,
+        msPerStep: m.msPerStep,
+      });
     }
     if (e.type === 'evalProgress' && e.runId && e.phase !== 'queued' && e.done === e.total) log(`${e.runId}: ${e.phase} done`);
   });
@@ -94,7 +101,11 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
     const settings = await connection.next((e) => e.type === 'evalSettings');
     if (settings.type === 'evalSettings') log(`eval settings ${JSON.stringify(settings.settings)}`);
 
-    const runs = request.weightings.map((weighting) => ({ runId: `run-${weighting}`, weighting, hyper: presetHyper(base.hyper, weighting) }));
+    const runs = request.weightings.map((weighting) => ({
+      runId: `run-${weighting}`,
+      weighting,
+      hyper: presetHyper(base.hyper, weighting),
+    }));
     for (const run of runs) {
       history.set(run.runId, []);
       connection.post({ type: 'createRun', runId: run.runId, config: { ...base, hyper: run.hyper } });
@@ -117,7 +128,9 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
     const trainingSeconds = (performance.now() - trainStart) / 1000;
 
     const evalStart = performance.now();
-    const results = runs.map((run) => connection.next((e) => (e.type === 'evalResult' || e.type === 'evalStopped') && e.runId === run.runId));
+    const results = runs.map((run) =>
+      connection.next((e) => (e.type === 'evalResult' || e.type === 'evalStopped') && e.runId === run.runId),
+    );
     connection.post({ type: 'runEval', runIds: runs.map((r) => r.runId) });
     const rows: ExperimentRow[] = [];
     for (const [i, pending] of results.entries()) {
@@ -147,7 +160,13 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
       request,
       backend: ready.backend,
       backendReason: ready.reason,
-      dataset: { name: summary.name, train: summary.trainCount, test: summary.testCount, imageSize: summary.imageSize, classes: summary.classNames.length },
+      dataset: {
+        name: summary.name,
+        train: summary.trainCount,
+        test: summary.testCount,
+        imageSize: summary.imageSize,
+        classes: summary.classNames.length,
+      },
       rows,
       trainingSeconds,
       evalSeconds: (performance.now() - evalStart) / 1000,

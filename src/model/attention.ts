@@ -28,8 +28,10 @@ export interface AttentionCore {
 function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, d: number): AttentionCore {
   const dh = d / heads;
   const scale = 1 / Math.sqrt(dh);
-  const toHeads = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]) as tf.Tensor3D;
-  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]) as tf.Tensor2D;
+  const toHeads = (x: tf.Tensor) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]) as tf.Tensor3D;
+  const toRows = (x: tf.Tensor) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]) as tf.Tensor2D;
   return {
     forward(q, k, v) {
       const [qh, kh, vh] = [toHeads(q), toHeads(k), toHeads(v)];
@@ -67,7 +69,8 @@ function depthwiseAttention({ batch, tokens, heads, mask }: AttentionShape, d: n
   };
   const heads4 = (x: tf.Tensor) => tf.reshape(x, [batch, t, heads, dh]);
   // [T, N, dh] (token-major, head instances in (b, h) order) → rows [B·T, d].
-  const toRows = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [t, batch, heads, dh]), [1, 0, 2, 3]), [batch * t, d]) as tf.Tensor2D;
+  const toRows = (x: tf.Tensor) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [t, batch, heads, dh]), [1, 0, 2, 3]), [batch * t, d]) as tf.Tensor2D;
   return {
     forward(q, k, v) {
       const qa = tf.reshape(tf.transpose(heads4(q), [1, 3, 0, 2]), [t, dh, n]); // [T, dh, N]

@@ -35,7 +35,9 @@ function scale3(a: Mat3, s: number): Mat3 {
 
 function inverse3(m: Mat3): Mat3 {
   const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
+  const A = e * i - f * h,
+    B = -(d * i - f * g),
+    C = d * h - e * g;
   const det = a * A + b * B + c * C;
   return [A, -(b * i - c * h), b * f - c * e, B, a * i - c * g, -(a * f - c * d), C, -(a * h - b * g), a * e - b * d].map((v) => v / det);
 }
@@ -140,7 +142,13 @@ export function applyViews(images: tf.Tensor4D, params: ViewParams): tf.Tensor4D
   return tf.tidy(() => {
     const [, h, w, ch] = images.shape;
     const n = params.boxIndex.length;
-    const cropped = tf.image.cropAndResize(images, tf.tensor2d(params.boxes, [n, 4]), tf.tensor1d(params.boxIndex, 'int32'), [h, w], 'bilinear');
+    const cropped = tf.image.cropAndResize(
+      images,
+      tf.tensor2d(params.boxes, [n, 4]),
+      tf.tensor1d(params.boxIndex, 'int32'),
+      [h, w],
+      'bilinear',
+    );
     const pixels = tf.reshape(cropped, [n, h * w, ch]) as tf.Tensor3D;
     const mean = tf.mean(pixels, 1, true) as tf.Tensor3D; // μ per view: [V, 1, 3]
     const coloured = tf.add(
@@ -165,8 +173,14 @@ export function cleanView(images: tf.Tensor4D, seed: number, step: number): tf.T
   // A 0/1 blend rather than tf.where: where broadcasts its [B,1,1,1] mask with a Tile, which
   // tfjs-backend-wasm runs element by element in JS. 1·x + 0·y is exact, so pixels stay integers.
   return tf.tidy(() => {
-    const flip = tf.tensor4d(flags.map((f) => (f ? 1 : 0)), [b, 1, 1, 1]);
-    const keep = tf.tensor4d(flags.map((f) => (f ? 0 : 1)), [b, 1, 1, 1]);
+    const flip = tf.tensor4d(
+      flags.map((f) => (f ? 1 : 0)),
+      [b, 1, 1, 1],
+    );
+    const keep = tf.tensor4d(
+      flags.map((f) => (f ? 0 : 1)),
+      [b, 1, 1, 1],
+    );
     return tf.add(tf.mul(tf.reverse(images, 2), flip), tf.mul(images, keep)) as tf.Tensor4D;
   });
 }

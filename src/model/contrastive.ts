@@ -35,7 +35,13 @@ function pairMatrices(n: number): { mask: T2; positive: T2 } {
  * Backward, with S the similarity logits, P = softmax(S) per row and Y the positives:
  * dS = (P − Y)/n, dz = (dS + dSᵀ)·z/τ, then normalisation, head, LayerNorm and pooling in turn.
  */
-export function contrastiveLoss(rows: T2, head: ContrastiveHead, views: number, tokens: number, tau: number): { loss: tf.Scalar; positiveTop1: tf.Scalar } {
+export function contrastiveLoss(
+  rows: T2,
+  head: ContrastiveHead,
+  views: number,
+  tokens: number,
+  tau: number,
+): { loss: tf.Scalar; positiveTop1: tf.Scalar } {
   const d = rows.shape[1];
   // Constants of this call: the enclosing tidy (the caller's step) disposes them.
   const { mask, positive } = pairMatrices(views);

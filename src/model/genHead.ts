@@ -25,7 +25,10 @@ export function headPart<T extends tf.Tensor>(p: T, k: number, dims: Dims): T {
 function joinParts(parts: tf.Tensor[], dims: Dims): tf.Tensor {
   const { patchDim: d3, mixtures: m } = dims;
   const lead = parts[0].rank === 1 ? [] : [parts[0].shape[0]];
-  const joined = tf.concat(parts.map((t) => tf.reshape(t, [...lead, d3, m])), -1);
+  const joined = tf.concat(
+    parts.map((t) => tf.reshape(t, [...lead, d3, m])),
+    -1,
+  );
   return tf.reshape(joined, lead.length ? [lead[0], d3 * 3 * m] : [d3 * 3 * m]);
 }
 
@@ -38,7 +41,9 @@ export function generativeNllNats(rows: T2, norm: Norm, head: Linear, patches: t
   const m = dims.mixtures;
   const op = customOp<[T2, T1, T1, T2, T1]>((x, g, beta, w, b, save) => {
     const normed = layerNormForward(x, g, beta);
-    const [l, mu, s] = [0, 1, 2].map((k) => tf.reshape(denseForward(normed.y, headPart(w, k, dims), headPart(b, k, dims)), [batch, count, d3, m]));
+    const [l, mu, s] = [0, 1, 2].map((k) =>
+      tf.reshape(denseForward(normed.y, headPart(w, k, dims), headPart(b, k, dims)), [batch, count, d3, m]),
+    );
     const { nll, factors } = dmolForward(patches, l, mu, s, recordingGradients());
     if (factors) save([normed.y, normed.xhat, normed.rstd, g, w, ...factors]);
     return {
@@ -50,7 +55,19 @@ export function generativeNllNats(rows: T2, norm: Norm, head: Linear, patches: t
           tf.tidy(() => denseBackward(h, headPart(weight, k, dims), tf.reshape(tf.mul(f, perImage), [batch * count, d3 * m]) as T2)),
         );
         const [dx, dg, dbeta] = layerNormBackward({ xhat, rstd }, gain as unknown as T1, tf.addN(parts.map(([dh]) => dh)) as T2);
-        return [dx, dg, dbeta, joinParts(parts.map(([, dw]) => dw), dims), joinParts(parts.map(([, , db]) => db), dims)];
+        return [
+          dx,
+          dg,
+          dbeta,
+          joinParts(
+            parts.map(([, dw]) => dw),
+            dims,
+          ),
+          joinParts(
+            parts.map(([, , db]) => db),
+            dims,
+          ),
+        ];
       },
     };
   });

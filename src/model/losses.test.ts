@@ -21,8 +21,14 @@ describe('ntXent', () => {
     const le = -2 + Math.log(1 + Math.exp(2) + Math.exp(1.6)); // anchor e, others a, b(+), c
     const expected = (la + lb + lc + le) / 4;
     // Top-1: a hits (1.2 > 0), b hits (2 > 1.6), c misses (a: 1.2 < b: 1.6), e hits (2 > 1.6) → 3/4.
-    const z1 = tf.tensor2d([[1, 0], [0, 1]]);
-    const z2 = tf.tensor2d([[3, 4], [0, 2]]); // unnormalised on purpose
+    const z1 = tf.tensor2d([
+      [1, 0],
+      [0, 1],
+    ]);
+    const z2 = tf.tensor2d([
+      [3, 4],
+      [0, 2],
+    ]); // unnormalised on purpose
     const { loss, positiveTop1 } = ntXent(z1, z2, 0.5);
     relClose((await loss.data())[0], expected, 1e-6);
     expect((await positiveTop1.data())[0]).toBe(0.75);

@@ -26,7 +26,11 @@ describe('memory estimate', () => {
     const bigger = estimateTrainingMemory(PRESETS.small, 256);
     expect(bigger.activationBytes).toBeGreaterThan(3.9 * small.activationBytes);
     expect(explainMemoryProblem(small, { maxTensorBytes: Infinity, totalBudgetBytes: 64 * 2 ** 30 }, 64)).toBeNull();
-    const tooWide = explainMemoryProblem(estimateTrainingMemory(PRESETS.large, 64), { maxTensorBytes: 128 * 2 ** 20, totalBudgetBytes: Infinity }, 64);
+    const tooWide = explainMemoryProblem(
+      estimateTrainingMemory(PRESETS.large, 64),
+      { maxTensorBytes: 128 * 2 ** 20, totalBudgetBytes: Infinity },
+      64,
+    );
     expect(tooWide).toMatch(/more than the GPU allows in one buffer.*Try batch 32/);
     const tooBig = explainMemoryProblem(bigger, { maxTensorBytes: Infinity, totalBudgetBytes: 100 * 2 ** 20 }, 256);
     expect(tooBig).toMatch(/more than the 100 MiB available\. Try batch 128/);

@@ -31,10 +31,15 @@ export function parameterCount(m: ModelConfig): number {
   const norm = 2 * d;
   const block = 2 * norm + linear(d, 3 * d) + linear(d, d) + linear(d, 4 * d) + linear(4 * d, d);
   return (
-    linear(patchDim, d) + d + tokens * d +
+    linear(patchDim, d) +
+    d +
+    tokens * d +
     (m.encLayers + m.decLayers) * block +
-    norm + linear(d, d) + linear(d, m.projDim) +
-    norm + linear(d, patchDim * 3 * mixtures)
+    norm +
+    linear(d, d) +
+    linear(d, m.projDim) +
+    norm +
+    linear(d, patchDim * 3 * mixtures)
   );
 }
 

@@ -60,14 +60,19 @@ describe('causality', () => {
  */
 async function gradientCheck(model: HybridModel, loss: () => tf.Scalar, names: string[]): Promise<void> {
   const vars = model.variables.filter((v) => names.includes(v.name));
-  const { value, grads } = tf.variableGrads(loss, vars.map((v) => v.variable));
+  const { value, grads } = tf.variableGrads(
+    loss,
+    vars.map((v) => v.variable),
+  );
   value.dispose();
   const eps = 1e-2;
   let checked = 0;
   for (const { name, variable } of vars) {
     const g = (await grads[variable.name].data()) as Float32Array;
     // The three largest-magnitude entries: the ones a wrong gradient would most visibly get wrong.
-    const order = Array.from(g.keys()).sort((i, j) => Math.abs(g[j]) - Math.abs(g[i])).slice(0, 3);
+    const order = Array.from(g.keys())
+      .sort((i, j) => Math.abs(g[j]) - Math.abs(g[i]))
+      .slice(0, 3);
     const original = Float32Array.from(await variable.data());
     for (const i of order) {
       const evalAt = async (delta: number) => {

@@ -38,7 +38,10 @@ export class HybridModel {
   readonly variables: NamedVariable[];
   private readonly mask: tf.Tensor2D;
 
-  constructor(readonly config: ModelConfig, seed: number) {
+  constructor(
+    readonly config: ModelConfig,
+    seed: number,
+  ) {
     this.dims = dimsOf(config);
     const { params, list } = createParams(config, seed);
     this.params = params;
@@ -110,7 +113,12 @@ export class HybridModel {
     const { patchDim, mixtures: m } = this.dims;
     const part = (k: number): tf.Tensor4D => {
       const { w, b } = this.params.genHead;
-      return tf.reshape(dense(h, headPart(w as tf.Tensor2D, k, this.dims), headPart(b as tf.Tensor1D, k, this.dims)), [batch, count, patchDim, m]);
+      return tf.reshape(dense(h, headPart(w as tf.Tensor2D, k, this.dims), headPart(b as tf.Tensor1D, k, this.dims)), [
+        batch,
+        count,
+        patchDim,
+        m,
+      ]);
     };
     return { logits: part(0), means: part(1), logScales: part(2) };
   }

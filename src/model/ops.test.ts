@@ -61,7 +61,8 @@ async function expectSame(custom: Float32Array[], plain: Float32Array[], toleran
 const plainAttention = (batch: number, tokens: number, heads: number, mask: tf.Tensor2D) => (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => {
   const d = q.shape[1] as number;
   const dh = d / heads;
-  const split = (x: tf.Tensor) => tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]);
+  const split = (x: tf.Tensor) =>
+    tf.reshape(tf.transpose(tf.reshape(x, [batch, tokens, heads, dh]), [0, 2, 1, 3]), [batch * heads, tokens, dh]);
   const p = tf.softmax(tf.add(tf.mul(tf.matMul(split(q), split(k), false, true), 1 / Math.sqrt(dh)), mask));
   const c = tf.matMul(p, split(v));
   return tf.reshape(tf.transpose(tf.reshape(c, [batch, heads, tokens, dh]), [0, 2, 1, 3]), [batch * tokens, d]);
@@ -77,7 +78,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('dense = x·w + b', async () => {
       const inputs = [values([7, 5], 1), values([5, 3], 2), values([3], 3)];
       const plain = (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.add(tf.matMul(x, w), b);
-      await expectSame(await valueAndGrads((x, w, b) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), inputs), await valueAndGrads(plain, inputs), 1e-5);
+      await expectSame(
+        await valueAndGrads((x, w, b) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D), inputs),
+        await valueAndGrads(plain, inputs),
+        1e-5,
+      );
       tf.dispose(inputs);
     });
 
@@ -87,13 +92,18 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const { mean, variance } = tf.moments(x, -1, true);
         return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
       };
-      await expectSame(await valueAndGrads((x, g, b) => layerNorm2d(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D), inputs), await valueAndGrads(plain, inputs), 1e-4);
+      await expectSame(
+        await valueAndGrads((x, g, b) => layerNorm2d(x as tf.Tensor2D, g as tf.Tensor1D, b as tf.Tensor1D), inputs),
+        await valueAndGrads(plain, inputs),
+        1e-4,
+      );
       tf.dispose(inputs);
     });
 
     it('gelu = the tanh approximation', async () => {
       const inputs = [values([4, 9], 7, 4)];
-      const plain = (x: tf.Tensor) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+      const plain = (x: tf.Tensor) =>
+        tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
       await expectSame(await valueAndGrads((x) => gelu(x), inputs), await valueAndGrads(plain, inputs), 1e-5);
       tf.dispose(inputs);
     });
@@ -101,7 +111,11 @@ for (const backend of ['cpu', 'wasm'] as const) {
     it('dmolNllPerElement: hand-written gradient = autodiff of the formula, edge bins and sharp components included', async () => {
       const shape = [2, 3, 6, 2];
       // Pixels hit both edge bins and the middle; log-scales reach the clamp and the density branch.
-      const x = tf.tensor3d(Array.from({ length: 36 }, (_, i) => [0, 255, 3, 128, 250, 77][i % 6]), [2, 3, 6], 'int32');
+      const x = tf.tensor3d(
+        Array.from({ length: 36 }, (_, i) => [0, 255, 3, 128, 250, 77][i % 6]),
+        [2, 3, 6],
+        'int32',
+      );
       const inputs = [values(shape, 13, 2), values(shape, 14, 0.9), tf.sub(values(shape, 15, 4), 4)];
       const xf = tf.expandDims(tf.cast(x, 'float32'), -1);
       const parts = (mu: tf.Tensor, raw: tf.Tensor) => {
@@ -120,8 +134,16 @@ for (const backend of ['cpu', 'wasm'] as const) {
         const q = tf.mul(inv, tf.sub(c, 1 / 255));
         const u = tf.mul(inv, c);
         const delta = tf.sub(tf.sigmoid(p), tf.sigmoid(q));
-        const inner = tf.where(useDelta, tf.log(tf.maximum(delta, 1e-12)), tf.sub(tf.sub(tf.sub(u, s), tf.mul(2, tf.softplus(u))), Math.log(127.5)));
-        const edge = tf.where(tf.broadcastTo(tf.lessEqual(xf, 0.5), shape), tf.sub(p, tf.softplus(p)), tf.where(tf.broadcastTo(tf.greaterEqual(xf, 254.5), shape), tf.neg(tf.softplus(q)), inner));
+        const inner = tf.where(
+          useDelta,
+          tf.log(tf.maximum(delta, 1e-12)),
+          tf.sub(tf.sub(tf.sub(u, s), tf.mul(2, tf.softplus(u))), Math.log(127.5)),
+        );
+        const edge = tf.where(
+          tf.broadcastTo(tf.lessEqual(xf, 0.5), shape),
+          tf.sub(p, tf.softplus(p)),
+          tf.where(tf.broadcastTo(tf.greaterEqual(xf, 254.5), shape), tf.neg(tf.softplus(q)), inner),
+        );
         return tf.neg(tf.logSumExp(tf.add(edge, tf.logSoftmax(l, -1)), -1));
       };
       const custom = (l: tf.Tensor, mu: tf.Tensor, raw: tf.Tensor) => dmolNllPerElement(x, l, mu, raw);
@@ -133,17 +155,25 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const model = new HybridModel(MICRO_MODEL, 3);
       const { dims } = model;
       const [batch, n] = [3, dims.numPatches];
-      const patches = tf.tensor3d(Array.from({ length: batch * n * dims.patchDim }, (_, i) => (i * 37) % 256), [batch, n, dims.patchDim], 'int32');
+      const patches = tf.tensor3d(
+        Array.from({ length: batch * n * dims.patchDim }, (_, i) => (i * 37) % 256),
+        [batch, n, dims.patchDim],
+        'int32',
+      );
       const { genNorm, genHead } = model.params;
       const inputs = [values([batch * n, dims.dim], 30, 2), genNorm.g, genNorm.b, genHead.w, genHead.b];
       const asParams = (p: tf.Tensor[]) => ({ norm: { g: p[0], b: p[1] } as typeof genNorm, head: { w: p[2], b: p[3] } as typeof genHead });
-      const custom = (rows: tf.Tensor, ...p: tf.Tensor[]) => generativeNllNats(rows as tf.Tensor2D, asParams(p).norm, asParams(p).head, patches, dims);
+      const custom = (rows: tf.Tensor, ...p: tf.Tensor[]) =>
+        generativeNllNats(rows as tf.Tensor2D, asParams(p).norm, asParams(p).head, patches, dims);
       const plain = (rows: tf.Tensor, ...p: tf.Tensor[]) => {
         const { norm, head } = asParams(p);
         const saved = { ...model.params };
         Object.assign(model.params, { genNorm: norm, genHead: head });
         // A decoded sequence whose positions 0..N-1 are the given rows (the last position unused).
-        const decoded = tf.reshape(tf.concat([tf.reshape(rows, [batch, n, dims.dim]), tf.zeros([batch, 1, dims.dim])], 1), [batch * dims.tokens, dims.dim]);
+        const decoded = tf.reshape(tf.concat([tf.reshape(rows, [batch, n, dims.dim]), tf.zeros([batch, 1, dims.dim])], 1), [
+          batch * dims.tokens,
+          dims.dim,
+        ]);
         const mix = model.mixture(decoded as tf.Tensor2D, batch);
         Object.assign(model.params, saved);
         return tf.sum(dmolNllPerElement(patches, mix.logits, mix.means, mix.logScales), [1, 2]);
@@ -159,7 +189,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const views = 6;
       const { repNorm, headFc1, headFc2 } = model.params;
       const inputs = [values([views * tokens, dim], 31, 2), repNorm.g, repNorm.b, headFc1.w, headFc1.b, headFc2.w, headFc2.b];
-      const head = (p: tf.Tensor[]) => ({ repNorm: { g: p[0], b: p[1] }, fc1: { w: p[2], b: p[3] }, fc2: { w: p[4], b: p[5] } }) as Parameters<typeof contrastiveLoss>[1];
+      const head = (p: tf.Tensor[]) =>
+        ({ repNorm: { g: p[0], b: p[1] }, fc1: { w: p[2], b: p[3] }, fc2: { w: p[4], b: p[5] } }) as Parameters<typeof contrastiveLoss>[1];
       const custom = (rows: tf.Tensor, ...p: tf.Tensor[]) => contrastiveLoss(rows as tf.Tensor2D, head(p), views, tokens, 0.3).loss;
       const plain = (rows: tf.Tensor, ...p: tf.Tensor[]) => {
         const h = head(p);
@@ -170,10 +201,13 @@ for (const backend of ['cpu', 'wasm'] as const) {
         return ntXent(z1, z2, 0.3).loss;
       };
       await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plain, inputs), 1e-4);
-      const top1 = tf.tidy(() => [contrastiveLoss(inputs[0] as tf.Tensor2D, head(inputs.slice(1)), views, tokens, 0.3).positiveTop1, (() => {
-        const [z1, z2] = tf.split(model.project(model.representation(inputs[0] as tf.Tensor2D, views)), 2, 0) as tf.Tensor2D[];
-        return ntXent(z1, z2, 0.3).positiveTop1;
-      })()]);
+      const top1 = tf.tidy(() => [
+        contrastiveLoss(inputs[0] as tf.Tensor2D, head(inputs.slice(1)), views, tokens, 0.3).positiveTop1,
+        (() => {
+          const [z1, z2] = tf.split(model.project(model.representation(inputs[0] as tf.Tensor2D, views)), 2, 0) as tf.Tensor2D[];
+          return ntXent(z1, z2, 0.3).positiveTop1;
+        })(),
+      ]);
       expect((await top1[0].data())[0]).toBe((await top1[1].data())[0]);
       tf.dispose([...top1, inputs[0]]);
       model.dispose();
@@ -184,7 +218,8 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const [batch, tokens, heads, d] = [3, 5, 2, 8];
       const mask = causalMask(tokens);
       const inputs = [values([batch * tokens, d], 9, 2), values([batch * tokens, d], 10, 2), values([batch * tokens, d], 11)];
-      const custom = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) => attentionRows(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, { batch, tokens, heads, mask });
+      const custom = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor) =>
+        attentionRows(q as tf.Tensor2D, k as tf.Tensor2D, v as tf.Tensor2D, { batch, tokens, heads, mask });
       await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plainAttention(batch, tokens, heads, mask), inputs), 1e-4);
       tf.dispose([...inputs, mask]);
     });
@@ -193,16 +228,27 @@ for (const backend of ['cpu', 'wasm'] as const) {
       const [batch, tokens, heads, d] = [2, 5, 2, 8];
       const mask = causalMask(tokens);
       const shapes = [[d], [d], [d, 3 * d], [3 * d], [d, d], [d], [d], [d], [d, 4 * d], [4 * d], [4 * d, d], [d]];
-      const inputs = [values([batch * tokens, d], 12, 2), ...shapes.map((shape, i) => values(shape, 20 + i, shape.length === 1 ? 0.5 : 0.3))];
+      const inputs = [
+        values([batch * tokens, d], 12, 2),
+        ...shapes.map((shape, i) => values(shape, 20 + i, shape.length === 1 ? 0.5 : 0.3)),
+      ];
       const asBlock = (p: tf.Tensor[]): Block => {
         const v = p as tf.Variable[];
-        return { ln1: { g: v[0], b: v[1] }, qkv: { w: v[2], b: v[3] }, proj: { w: v[4], b: v[5] }, ln2: { g: v[6], b: v[7] }, fc1: { w: v[8], b: v[9] }, fc2: { w: v[10], b: v[11] } };
+        return {
+          ln1: { g: v[0], b: v[1] },
+          qkv: { w: v[2], b: v[3] },
+          proj: { w: v[4], b: v[5] },
+          ln2: { g: v[6], b: v[7] },
+          fc1: { w: v[8], b: v[9] },
+          fc2: { w: v[10], b: v[11] },
+        };
       };
       const norm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
         const { mean, variance } = tf.moments(x, -1, true);
         return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
       };
-      const geluPlain = (x: tf.Tensor) => tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
+      const geluPlain = (x: tf.Tensor) =>
+        tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
       const plain = (x: tf.Tensor, ...p: tf.Tensor[]) => {
         const a = norm(x, p[0], p[1]);
         const qkv = tf.add(tf.matMul(a, p[2]), p[3]);

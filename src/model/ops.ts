@@ -94,13 +94,17 @@ export const dense = customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((x, w, b,
   save([x, w]);
   return {
     value: denseForward(x, w, b),
-    gradFunc: (dy, [xs, ws]) => denseBackward(xs as tf.Tensor2D, ws as tf.Tensor2D, (plainOperandsOnly() ? tf.add(dy, 0) : dy) as tf.Tensor2D),
+    gradFunc: (dy, [xs, ws]) =>
+      denseBackward(xs as tf.Tensor2D, ws as tf.Tensor2D, (plainOperandsOnly() ? tf.add(dy, 0) : dy) as tf.Tensor2D),
   };
 }) as (x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
 
 const LN_EPS = 1e-5;
 
-export interface NormSaved { xhat: tf.Tensor2D; rstd: tf.Tensor2D }
+export interface NormSaved {
+  xhat: tf.Tensor2D;
+  rstd: tf.Tensor2D;
+}
 
 /** LayerNorm over the last axis of x [R, d] with gain g and bias b [d]; also what its gradient needs. */
 export function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): { y: tf.Tensor2D } & NormSaved {
@@ -120,7 +124,11 @@ export function layerNormBackward({ xhat, rstd }: NormSaved, g: tf.Tensor1D, dy:
 export const layerNorm2d = customOp<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>((x, g, b, save) => {
   const { y, xhat, rstd } = layerNormForward(x, g, b);
   save([xhat, rstd, g]);
-  return { value: y, gradFunc: (dy, [xh, rs, gain]) => layerNormBackward({ xhat: xh as tf.Tensor2D, rstd: rs as tf.Tensor2D }, gain as tf.Tensor1D, dy as tf.Tensor2D) };
+  return {
+    value: y,
+    gradFunc: (dy, [xh, rs, gain]) =>
+      layerNormBackward({ xhat: xh as tf.Tensor2D, rstd: rs as tf.Tensor2D }, gain as tf.Tensor1D, dy as tf.Tensor2D),
+  };
 }) as (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor2D;
 
 const GELU_K1 = 2 * Math.sqrt(2 / Math.PI);

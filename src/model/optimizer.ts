@@ -14,7 +14,11 @@ export interface AdamWOptions {
   warmupSteps: number;
 }
 
-export interface NamedArray { name: string; shape: number[]; values: Float32Array }
+export interface NamedArray {
+  name: string;
+  shape: number[];
+  values: Float32Array;
+}
 
 /** A private copy: the cpu backend's data() hands out its own storage, which a transfer would detach. */
 export function copyOf(values: tf.TypedArray): Float32Array {
@@ -44,7 +48,10 @@ export class AdamW {
   /** Number of updates applied so far (Adam's t). */
   private t = 0;
 
-  constructor(private readonly vars: NamedVariable[], private readonly options: AdamWOptions) {
+  constructor(
+    private readonly vars: NamedVariable[],
+    private readonly options: AdamWOptions,
+  ) {
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
@@ -64,7 +71,10 @@ export class AdamW {
     this.rowWidth = this.sizes.reduce(gcd, 0) || 1;
     this.rows = this.sizes.map((size, i) => {
       const first = this.offsets[i] / this.rowWidth;
-      return tf.tensor1d(Int32Array.from({ length: size / this.rowWidth }, (_, r) => first + r), 'int32');
+      return tf.tensor1d(
+        Int32Array.from({ length: size / this.rowWidth }, (_, r) => first + r),
+        'int32',
+      );
     });
   }
 
@@ -147,9 +157,13 @@ export class AdamW {
     const m = new Float32Array(this.total);
     const v = new Float32Array(this.total);
     this.vars.forEach(({ name }, i) => {
-      for (const [suffix, target] of [['m', m], ['v', v]] as const) {
+      for (const [suffix, target] of [
+        ['m', m],
+        ['v', v],
+      ] as const) {
         const entry = byName.get(`${name}/${suffix}`);
-        if (!entry || entry.values.length !== this.sizes[i]) throw new Error(`optimizer state for ${name}/${suffix} is missing or misshapen`);
+        if (!entry || entry.values.length !== this.sizes[i])
+          throw new Error(`optimizer state for ${name}/${suffix} is missing or misshapen`);
         target.set(entry.values, this.offsets[i]);
       }
     });

@@ -5,9 +5,22 @@ import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { Rng, hashSeed } from './rng';
 
-export interface Linear { w: tf.Variable; b: tf.Variable }
-export interface Norm { g: tf.Variable; b: tf.Variable }
-export interface Block { ln1: Norm; qkv: Linear; proj: Linear; ln2: Norm; fc1: Linear; fc2: Linear }
+export interface Linear {
+  w: tf.Variable;
+  b: tf.Variable;
+}
+export interface Norm {
+  g: tf.Variable;
+  b: tf.Variable;
+}
+export interface Block {
+  ln1: Norm;
+  qkv: Linear;
+  proj: Linear;
+  ln2: Norm;
+  fc1: Linear;
+  fc2: Linear;
+}
 
 export interface HybridParams {
   patchEmbed: Linear;

@@ -58,14 +58,22 @@ export function sampleImages(model: HybridModel, count: number, temperature: num
   let patches: tf.Tensor3D = tf.tidy(() => {
     if (!prefix || keep === 0) return tf.zeros([count, numPatches, patchDim]) as tf.Tensor3D;
     const given = patchify(tf.clipByValue(tf.round(prefix.images), 0, 255) as tf.Tensor4D, model.dims);
-    const keepMask = tf.tensor3d(Array.from({ length: numPatches }, (_, i) => (i < keep ? 1 : 0)), [1, numPatches, 1], 'bool');
+    const keepMask = tf.tensor3d(
+      Array.from({ length: numPatches }, (_, i) => (i < keep ? 1 : 0)),
+      [1, numPatches, 1],
+      'bool',
+    );
     return tf.where(keepMask, given, tf.zerosLike(given)) as tf.Tensor3D;
   });
   for (let t = keep; t < numPatches; t++) {
     const next = tf.tidy(() => {
       const decoded = model.decode(model.encodePatches(patches), count);
       const values = sampleMixture(model.mixture(decoded, count, t, 1), temperature, rng); // [count, 1, D]
-      const at = tf.tensor3d(Array.from({ length: numPatches }, (_, i) => (i === t ? 1 : 0)), [1, numPatches, 1], 'bool');
+      const at = tf.tensor3d(
+        Array.from({ length: numPatches }, (_, i) => (i === t ? 1 : 0)),
+        [1, numPatches, 1],
+        'bool',
+      );
       return tf.where(at, values, patches) as tf.Tensor3D;
     });
     patches.dispose();

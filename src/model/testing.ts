@@ -10,7 +10,13 @@ export async function useCpu(): Promise<void> {
   await tf.ready();
 }
 
-export interface NtXentCase { tau: number; z1: number[][]; z2: number[][]; loss: number; positive_top1: number }
+export interface NtXentCase {
+  tau: number;
+  z1: number[][];
+  z2: number[][];
+  loss: number;
+  positive_top1: number;
+}
 export interface DmolCase {
   name: string;
   x: unknown;

@@ -13,14 +13,21 @@ import { sampleImages } from './sample';
 // A type alias, not an interface, so it is assignable to tf.TensorContainer (callers may wrap
 // trainStep in tf.tidy): interfaces carry no implicit index signature.
 export type StepOutputs = { total: tf.Scalar; con: tf.Scalar; bpd: tf.Scalar; conTop1: tf.Scalar };
-export interface TrainerState { step: number; weights: NamedArray[]; optimizer: NamedArray[] }
+export interface TrainerState {
+  step: number;
+  weights: NamedArray[];
+  optimizer: NamedArray[];
+}
 
 export class HybridTrainer {
   readonly model: HybridModel;
   private readonly optimizer: AdamW;
   private stepCount = 0;
 
-  constructor(model: ModelConfig, private readonly train: TrainConfig) {
+  constructor(
+    model: ModelConfig,
+    private readonly train: TrainConfig,
+  ) {
     this.model = new HybridModel(model, train.seed);
     this.optimizer = new AdamW(this.model.variables, { weightDecay: train.weightDecay, warmupSteps: train.warmupSteps });
   }
@@ -82,7 +89,10 @@ export class HybridTrainer {
       if (useCon || useGen) {
         const vars = model.variables.map((v) => v.variable);
         const { value, grads } = tf.variableGrads(loss, vars);
-        this.optimizer.apply(vars.map((v) => grads[v.name] ?? undefined), hyper.lr);
+        this.optimizer.apply(
+          vars.map((v) => grads[v.name] ?? undefined),
+          hyper.lr,
+        );
         total = value;
       } else {
         total = tf.scalar(0);
@@ -97,7 +107,10 @@ export class HybridTrainer {
 
   private bitsPerDimOf(images: tf.Tensor4D): tf.Tensor1D {
     const b = images.shape[0];
-    const nats = this.model.nllNats(this.model.decode(this.model.encode(images), b), patchify(tf.round(images) as tf.Tensor4D, this.model.dims));
+    const nats = this.model.nllNats(
+      this.model.decode(this.model.encode(images), b),
+      patchify(tf.round(images) as tf.Tensor4D, this.model.dims),
+    );
     return natsToBitsPerDim(nats, this.model.subPixels);
   }
 

@@ -4,7 +4,19 @@
 // and attention carry hand-written gradients (ops.ts, attention.ts); `npm run bench` measures them.
 import * as tf from '@tensorflow/tfjs';
 import { attentionCore } from './attention';
-import { customOp, dense, denseBackward, denseForward, sharedInputBackward, gelu as geluOp, geluBackward, geluForward, layerNorm2d, layerNormBackward, layerNormForward } from './ops';
+import {
+  customOp,
+  dense,
+  denseBackward,
+  denseForward,
+  sharedInputBackward,
+  gelu as geluOp,
+  geluBackward,
+  geluForward,
+  layerNorm2d,
+  layerNormBackward,
+  layerNormForward,
+} from './ops';
 import type { Block, Linear, Norm } from './params';
 
 /** Rows × W + b on a 2-D matrix. */
@@ -15,7 +27,7 @@ export function linear(x: tf.Tensor2D, p: Linear): tf.Tensor2D {
 /** LayerNorm over the last axis (any rank). */
 export function layerNorm<T extends tf.Tensor>(x: T, p: Norm): T {
   const d = x.shape[x.rank - 1];
-  const rows = x.rank === 2 ? (x as unknown as tf.Tensor2D) : tf.reshape(x, [-1, d]) as tf.Tensor2D;
+  const rows = x.rank === 2 ? (x as unknown as tf.Tensor2D) : (tf.reshape(x, [-1, d]) as tf.Tensor2D);
   const y = layerNorm2d(rows, p.g as tf.Tensor1D, p.b as tf.Tensor1D);
   return (x.rank === 2 ? y : tf.reshape(y, x.shape)) as unknown as T;
 }
@@ -65,7 +77,24 @@ function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: numb
     const f = denseForward(norm2.y, fc1W, fc1b);
     const g = geluForward(f);
     const y = tf.add(h, denseForward(g, fc2W, fc2b));
-    save([norm1.y, norm1.xhat, norm1.rstd, attention.out, norm2.y, norm2.xhat, norm2.rstd, f, g, ln1g, qkvW, projW, ln2g, fc1W, fc2W, ...attention.saved]);
+    save([
+      norm1.y,
+      norm1.xhat,
+      norm1.rstd,
+      attention.out,
+      norm2.y,
+      norm2.xhat,
+      norm2.rstd,
+      f,
+      g,
+      ln1g,
+      qkvW,
+      projW,
+      ln2g,
+      fc1W,
+      fc2W,
+      ...attention.saved,
+    ]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
@@ -81,7 +110,13 @@ function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: numb
         const dh = tf.add(dyc, dh2) as T2;
         const [dc, dWp, dbp] = tf.tidy(() => denseBackward(c, wp, dh));
         const dqkv = tf.tidy(() => core.backward(attSaved, dc));
-        const [da, dws, dbs] = tf.tidy(() => sharedInputBackward(a, [0, 1, 2].map((i) => qkvPart(wqkv, i, d)), dqkv));
+        const [da, dws, dbs] = tf.tidy(() =>
+          sharedInputBackward(
+            a,
+            [0, 1, 2].map((i) => qkvPart(wqkv, i, d)),
+            dqkv,
+          ),
+        );
         const [dx1, dg1, dbeta1] = tf.tidy(() => layerNormBackward({ xhat: xh1, rstd: rs1 }, g1 as unknown as T1, da));
         const dqkvW = tf.concat(dws, 1);
         const dqkvB = tf.concat(dbs);

@@ -63,7 +63,9 @@ describe('run bundle', () => {
     expect(bundle.batcher).toEqual(saved.batcher);
     expect(bundle.history).toEqual(saved.history);
     expect(Number.isNaN(bundle.history.metrics[0].lossCon)).toBe(true);
-    expect(bundle.trainer.weights.map((w) => [w.name, w.shape, Array.from(w.values)])).toEqual(saved.trainer.weights.map((w) => [w.name, w.shape, Array.from(w.values)]));
+    expect(bundle.trainer.weights.map((w) => [w.name, w.shape, Array.from(w.values)])).toEqual(
+      saved.trainer.weights.map((w) => [w.name, w.shape, Array.from(w.values)]),
+    );
     expect(bundle.trainer.optimizer.map((w) => Array.from(w.values))).toEqual(saved.trainer.optimizer.map((w) => Array.from(w.values)));
     expect(contents.samples).toBe(false);
     expect(contents.notes.join(' ')).toMatch(/no samples/);
@@ -83,7 +85,13 @@ describe('run bundle', () => {
       ms: 1,
     };
     const embedding = {
-      frame: { method: 'pca' as const, coords: Float32Array.of(0.5, -1, 2, 3), oodCoords: new Float32Array(0), explained: [0.5, 0.2], ms: 1 },
+      frame: {
+        method: 'pca' as const,
+        coords: Float32Array.of(0.5, -1, 2, 3),
+        oodCoords: new Float32Array(0),
+        explained: [0.5, 0.2],
+        ms: 1,
+      },
       probe: { labels: Int32Array.of(0, 1), indices: Int32Array.of(4, 9), classNames: ['cat', '=dog'] },
     };
     const parts = unzipSync(encodeBundle(saved, { samples: grid, embedding }));
@@ -96,7 +104,9 @@ describe('run bundle', () => {
     expect(csv[1].split(',')[2]).toBe(''); // NaN contrastive loss: an empty cell
     expect(Array.from(parts[FILES.samplesUnconditional].subarray(0, 8))).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(parts[FILES.samplesCompletions]).toBeUndefined();
-    expect(dec.decode(parts[FILES.embedding])).toBe("set,index,testIndex,label,class,pca1,pca2\nprobe,0,4,0,cat,0.5,-1\nprobe,1,9,1,'=dog,2,3\n");
+    expect(dec.decode(parts[FILES.embedding])).toBe(
+      "set,index,testIndex,label,class,pca1,pca2\nprobe,0,4,0,cat,0.5,-1\nprobe,1,9,1,'=dog,2,3\n",
+    );
     const config = JSON.parse(dec.decode(parts[FILES.config]));
     expect(config.contents).toMatchObject({ samples: true, embedding: true });
   });
@@ -122,7 +132,9 @@ describe('a malformed bundle is refused with its reason', () => {
 
   it('a wrong or unknown schema version', () => {
     expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.schemaVersion = 3))))).toMatch(/schema version 3 is newer/);
-    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.schemaVersion = 0))))).toMatch(/version 0 is not one Hybrid Lab ever wrote/);
+    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.schemaVersion = 0))))).toMatch(
+      /version 0 is not one Hybrid Lab ever wrote/,
+    );
     expect(refusal(rezip(editJson(files(), FILES.config, (c) => delete c.schemaVersion)))).toMatch(/declares no schema version/);
     expect(refusal(rezip(editJson(files(), FILES.metrics, (m) => (m.schemaVersion = 1))))).toMatch(/^metrics.json: schemaVersion/);
   });
@@ -131,18 +143,28 @@ describe('a malformed bundle is refused with its reason', () => {
     const reshaped = editJson(files(), FILES.model, (m) => (m.weightsManifest[0].weights[0].shape = [48, 17]));
     expect(refusal(rezip(reshaped))).toBe('model.json: patch_embed/w has shape [48,17], the model needs [48,16]');
     const parts = files();
-    expect(refusal(rezip({ ...parts, [FILES.weights]: parts[FILES.weights].slice(0, -4) }))).toMatch(/weights.bin|binary file has \d+ bytes/);
+    expect(refusal(rezip({ ...parts, [FILES.weights]: parts[FILES.weights].slice(0, -4) }))).toMatch(
+      /weights.bin|binary file has \d+ bytes/,
+    );
     const renamed = editJson(files(), FILES.optimizer, (m) => (m.weightsManifest[0].weights[1].name = 'evil'));
     expect(refusal(rezip(renamed))).toMatch(/^optimizer.json: tensor 1 is "evil"/);
     // The architecture in config.json is what the tensors are checked against.
-    const wider = editJson(editJson(files(), FILES.config, (c) => (c.run.config.model.dim = 32)), FILES.model, (m) => (m.modelTopology.config.dim = 32));
+    const wider = editJson(
+      editJson(files(), FILES.config, (c) => (c.run.config.model.dim = 32)),
+      FILES.model,
+      (m) => (m.modelTopology.config.dim = 32),
+    );
     expect(refusal(rezip(wider))).toMatch(/shape \[48,16\], the model needs \[48,32\]/);
   });
 
   it('hostile or inconsistent values', () => {
-    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.run.config.model.dim = 1e6))))).toMatch(/^config.json: run.config.model.dim: Too big/);
+    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.run.config.model.dim = 1e6))))).toMatch(
+      /^config.json: run.config.model.dim: Too big/,
+    );
     expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.run.config.model.heads = 3))))).toMatch(/not a multiple of 3 heads/);
-    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.run.step = 2))))).toMatch(/optimizer.json is at step 4 but config.json at step 2/);
+    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.run.step = 2))))).toMatch(
+      /optimizer.json is at step 4 but config.json at step 2/,
+    );
     expect(refusal(rezip(editJson(files(), FILES.model, (m) => (m.modelTopology.config.dim = 32))))).toMatch(/different architecture/);
     expect(refusal(rezip(editJson(files(), FILES.metrics, (m) => m.metrics.reverse())))).toMatch(/out of order/);
     expect(refusal(rezip({ ...files(), [FILES.metrics]: enc.encode('{"schemaVersion": 2, ') }))).toMatch(/^metrics.json is not valid JSON/);

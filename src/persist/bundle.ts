@@ -60,7 +60,13 @@ export interface DecodedBundle {
 export class BundleError extends Error {}
 
 const MiB = 1024 * 1024;
-export const BUNDLE_LIMITS = { maxBytes: MAX_BUNDLE_BYTES, maxEntries: 64, maxJsonBytes: 256 * MiB, maxBinBytes: 1024 * MiB, maxParams: 200_000_000 };
+export const BUNDLE_LIMITS = {
+  maxBytes: MAX_BUNDLE_BYTES,
+  maxEntries: 64,
+  maxJsonBytes: 256 * MiB,
+  maxBinBytes: 1024 * MiB,
+  maxParams: 200_000_000,
+};
 
 const text = new TextEncoder();
 
@@ -95,7 +101,12 @@ export function encodeBundle(bundle: RunBundle, extras: BundleExtras): Uint8Arra
       weightsManifest: [weights.group],
     }),
     [FILES.weights]: [weights.bin, { level: 0 }],
-    [FILES.optimizer]: json({ format: 'hybrid-lab-optimizer', optimizer: 'adamw', step: bundle.trainer.step, weightsManifest: [optimizer.group] }),
+    [FILES.optimizer]: json({
+      format: 'hybrid-lab-optimizer',
+      optimizer: 'adamw',
+      step: bundle.trainer.step,
+      weightsManifest: [optimizer.group],
+    }),
     [FILES.optimizerBin]: [optimizer.bin, { level: 0 }],
   };
   if (contents.evaluations) files[FILES.evaluationsCsv] = text.encode(evaluationsCsv(history.evaluations));
@@ -115,7 +126,14 @@ export function encodeBundle(bundle: RunBundle, extras: BundleExtras): Uint8Arra
     schemaVersion: SCHEMA_VERSION,
     app: APP_ID,
     exportedAt: bundle.exportedAt,
-    run: { id: bundle.sourceRunId, step: bundle.step, config: bundle.config, hyper: bundle.hyper, batcher: bundle.batcher, dataset: bundle.dataset },
+    run: {
+      id: bundle.sourceRunId,
+      step: bundle.step,
+      config: bundle.config,
+      hyper: bundle.hyper,
+      batcher: bundle.batcher,
+      dataset: bundle.dataset,
+    },
     contents,
   };
   files[FILES.config] = json(config);
@@ -123,7 +141,8 @@ export function encodeBundle(bundle: RunBundle, extras: BundleExtras): Uint8Arra
 }
 
 function readEntries(bytes: Uint8Array): Map<string, ZipEntry> {
-  if (bytes.length > BUNDLE_LIMITS.maxBytes) throw new BundleError(`the file is ${Math.round(bytes.length / MiB)} MiB; a run bundle is at most ${BUNDLE_LIMITS.maxBytes / MiB} MiB`);
+  if (bytes.length > BUNDLE_LIMITS.maxBytes)
+    throw new BundleError(`the file is ${Math.round(bytes.length / MiB)} MiB; a run bundle is at most ${BUNDLE_LIMITS.maxBytes / MiB} MiB`);
   if (!looksLikeZip(bytes)) throw new BundleError('not a zip file (a run bundle is the .zip that Export writes)');
   let entries: ZipEntry[];
   try {
@@ -131,7 +150,8 @@ function readEntries(bytes: Uint8Array): Map<string, ZipEntry> {
   } catch (error) {
     throw new BundleError(`not a readable zip: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (entries.length > BUNDLE_LIMITS.maxEntries) throw new BundleError(`the zip holds ${entries.length} entries; a run bundle has at most ${BUNDLE_LIMITS.maxEntries}`);
+  if (entries.length > BUNDLE_LIMITS.maxEntries)
+    throw new BundleError(`the zip holds ${entries.length} entries; a run bundle has at most ${BUNDLE_LIMITS.maxEntries}`);
   const byName = new Map<string, ZipEntry>();
   for (const entry of entries) {
     if (byName.has(entry.name)) throw new BundleError(`the zip holds two entries named ${entry.name}`);
@@ -186,11 +206,13 @@ export function decodeBundle(bytes: Uint8Array): DecodedBundle {
     throw new BundleError('model.json describes a different architecture than config.json');
   }
   const params = parameterCount(arch);
-  if (params > BUNDLE_LIMITS.maxParams) throw new BundleError(`the model has ${params} parameters, over the ${BUNDLE_LIMITS.maxParams} this app trains`);
+  if (params > BUNDLE_LIMITS.maxParams)
+    throw new BundleError(`the model has ${params} parameters, over the ${BUNDLE_LIMITS.maxParams} this app trains`);
   if (optimizer.step !== run.step) throw new BundleError(`optimizer.json is at step ${optimizer.step} but config.json at step ${run.step}`);
   let previous = 0;
   for (const row of history.metrics) {
-    if (row.step <= previous || row.step > run.step) throw new BundleError(`metrics.json: step ${row.step} is out of order or after the run's step ${run.step}`);
+    if (row.step <= previous || row.step > run.step)
+      throw new BundleError(`metrics.json: step ${row.step} is out of order or after the run's step ${run.step}`);
     previous = row.step;
   }
   const [weightsGroup] = model.weightsManifest;
@@ -199,18 +221,30 @@ export function decodeBundle(bytes: Uint8Array): DecodedBundle {
     [FILES.model, weightsGroup, FILES.weights],
     [FILES.optimizer, optimizerGroup, FILES.optimizerBin],
   ] as const) {
-    if (group.paths[0] !== expected) throw new BundleError(`${file} points at "${group.paths[0]}"; a run bundle keeps its values in ${expected}`);
+    if (group.paths[0] !== expected)
+      throw new BundleError(`${file} points at "${group.paths[0]}"; a run bundle keeps its values in ${expected}`);
   }
   let weights, moments;
   try {
-    weights = decodeWeights(weightsGroup.weights, readFile(bytes, entries, FILES.weights, BUNDLE_LIMITS.maxBinBytes), expectedWeightShapes(arch), FILES.model);
-    moments = decodeWeights(optimizerGroup.weights, readFile(bytes, entries, FILES.optimizerBin, BUNDLE_LIMITS.maxBinBytes), expectedOptimizerShapes(arch), FILES.optimizer);
+    weights = decodeWeights(
+      weightsGroup.weights,
+      readFile(bytes, entries, FILES.weights, BUNDLE_LIMITS.maxBinBytes),
+      expectedWeightShapes(arch),
+      FILES.model,
+    );
+    moments = decodeWeights(
+      optimizerGroup.weights,
+      readFile(bytes, entries, FILES.optimizerBin, BUNDLE_LIMITS.maxBinBytes),
+      expectedOptimizerShapes(arch),
+      FILES.optimizer,
+    );
   } catch (error) {
     if (error instanceof BundleError) throw error;
     throw new BundleError(error instanceof Error ? error.message : String(error));
   }
   const updates = moments[0].values[0];
-  if (!Number.isInteger(updates) || updates < 0 || updates > run.step) throw new BundleError(`optimizer.json: AdamW's update count ${updates} does not fit step ${run.step}`);
+  if (!Number.isInteger(updates) || updates < 0 || updates > run.step)
+    throw new BundleError(`optimizer.json: AdamW's update count ${updates} does not fit step ${run.step}`);
   return {
     bundle: {
       sourceRunId: run.id,

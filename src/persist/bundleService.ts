@@ -56,7 +56,11 @@ function datasetNote(bundle: RunBundle, dataset: Dataset): string {
   return ` It was trained on ${was.name} (${was.trainCount} images) and continues on ${dataset.name} (${dataset.train.count} images).`;
 }
 
-export async function importRun(host: BundleHost, persist: PersistService, message: Extract<PersistToWorker, { type: 'importRun' }>): Promise<void> {
+export async function importRun(
+  host: BundleHost,
+  persist: PersistService,
+  message: Extract<PersistToWorker, { type: 'importRun' }>,
+): Promise<void> {
   const { fileName, runId } = message;
   const dataset = host.dataset();
   if (!dataset) throw refuse(fileName, 'no dataset is loaded yet');
@@ -68,7 +72,8 @@ export async function importRun(host: BundleHost, persist: PersistService, messa
     throw refuse(fileName, describe(error));
   }
   const size = bundle.config.model.imageSize;
-  if (size !== dataset.train.size) throw refuse(fileName, `the run trains on ${size}px images but the loaded dataset is ${dataset.train.size}px`);
+  if (size !== dataset.train.size)
+    throw refuse(fileName, `the run trains on ${size}px images but the loaded dataset is ${dataset.train.size}px`);
   try {
     checkRoom(host.runs, runId);
   } catch (error) {

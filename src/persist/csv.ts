@@ -25,7 +25,18 @@ export function metricsCsv(rows: readonly MetricRow[]): string {
   );
 }
 
-const EVAL_COLUMNS = ['step', 'linearAcc', 'knnAcc', 'oodAurocBpd', 'oodAurocFeature', 'corruptionAcc', 'corruptionRatio', 'ece', 'testBpd', 'seconds'] as const;
+const EVAL_COLUMNS = [
+  'step',
+  'linearAcc',
+  'knnAcc',
+  'oodAurocBpd',
+  'oodAurocFeature',
+  'corruptionAcc',
+  'corruptionRatio',
+  'ece',
+  'testBpd',
+  'seconds',
+] as const;
 
 export function evaluationsCsv(records: readonly EvalRecord[]): string {
   return toCsv(
@@ -51,7 +62,15 @@ export function embeddingCsv(frame: EmbeddingFrame, probe: Pick<ProbeSetPayload,
   const count = frame.coords.length / 2;
   for (let i = 0; i < count; i++) {
     const label = i < probe.labels.length ? probe.labels[i] : -1;
-    rows.push(['probe', i, i < probe.indices.length ? probe.indices[i] : null, label, probe.classNames[label] ?? null, frame.coords[2 * i], frame.coords[2 * i + 1]]);
+    rows.push([
+      'probe',
+      i,
+      i < probe.indices.length ? probe.indices[i] : null,
+      label,
+      probe.classNames[label] ?? null,
+      frame.coords[2 * i],
+      frame.coords[2 * i + 1],
+    ]);
   }
   for (let i = 0; i < frame.oodCoords.length / 2; i++) {
     rows.push(['ood', i, null, null, null, frame.oodCoords[2 * i], frame.oodCoords[2 * i + 1]]);

@@ -204,5 +204,7 @@ export type RunStore = { [K in keyof LabStore]: LabStore[K] };
 export function isQuotaError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const name = (error as { name?: unknown }).name;
-  return name === 'QuotaExceededError' || (name === 'UnknownError' && /quota|space/i.test(String((error as { message?: unknown }).message)));
+  return (
+    name === 'QuotaExceededError' || (name === 'UnknownError' && /quota|space/i.test(String((error as { message?: unknown }).message)))
+  );
 }

@@ -27,7 +27,19 @@ export type EvalResultEvent = Extract<FromWorker, { type: 'evalResult' }>;
 /** The events a run's history is made of: what is recorded, stored and replayed. */
 export type HistoryEvent = MetricsEvent | EvalResultEvent;
 
-export const METRIC_COLUMNS = ['step', 'lossTotal', 'lossCon', 'bitsPerDim', 'conTop1', 'imagesPerSec', 'msPerStep', 'lambdaCon', 'lambdaGen', 'tau', 'lr'] as const satisfies readonly (keyof MetricRow)[];
+export const METRIC_COLUMNS = [
+  'step',
+  'lossTotal',
+  'lossCon',
+  'bitsPerDim',
+  'conTop1',
+  'imagesPerSec',
+  'msPerStep',
+  'lambdaCon',
+  'lambdaGen',
+  'tau',
+  'lr',
+] as const satisfies readonly (keyof MetricRow)[];
 
 export function emptyHistory(): RunHistory {
   return { metrics: [], evaluations: [] };

@@ -49,7 +49,16 @@ export class MemoryStore implements RunStore {
 
   async saveDataset(id: string, dataset: Dataset): Promise<DatasetRecord> {
     this.mayWrite();
-    const record: DatasetRecord = { id, name: dataset.name, classNames: dataset.classNames, skipped: dataset.skipped, imageSize: dataset.train.size, images: dataset.train.count + dataset.test.count, bytes: dataset.train.pixels.byteLength, savedAt: 0 };
+    const record: DatasetRecord = {
+      id,
+      name: dataset.name,
+      classNames: dataset.classNames,
+      skipped: dataset.skipped,
+      imageSize: dataset.train.size,
+      images: dataset.train.count + dataset.test.count,
+      bytes: dataset.train.pixels.byteLength,
+      savedAt: 0,
+    };
     this.datasetRecords.set(id, structuredClone({ record, dataset }));
     return record;
   }

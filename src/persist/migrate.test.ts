@@ -24,8 +24,27 @@ afterAll(() => run.dispose());
 function v1Bundle(): Uint8Array {
   const current = unzipSync(encodeBundle(saved, { samples: null, embedding: null }));
   const { config, hyper, step, batcher, history } = saved;
-  const v1Config = { version: 1, runId: 'old', step, preset: config.preset, model: config.model, train: config.train, hyper, dataOrder: { epoch: batcher.epoch, cursor: batcher.cursor } };
-  const v1Metrics = history.metrics.map((r) => ({ step: r.step, loss: r.lossTotal, con: r.lossCon, bpd: r.bitsPerDim, top1: r.conTop1, lambdaCon: r.lambdaCon, lambdaGen: r.lambdaGen, tau: r.tau, lr: r.lr }));
+  const v1Config = {
+    version: 1,
+    runId: 'old',
+    step,
+    preset: config.preset,
+    model: config.model,
+    train: config.train,
+    hyper,
+    dataOrder: { epoch: batcher.epoch, cursor: batcher.cursor },
+  };
+  const v1Metrics = history.metrics.map((r) => ({
+    step: r.step,
+    loss: r.lossTotal,
+    con: r.lossCon,
+    bpd: r.bitsPerDim,
+    top1: r.conTop1,
+    lambdaCon: r.lambdaCon,
+    lambdaGen: r.lambdaGen,
+    tau: r.tau,
+    lr: r.lr,
+  }));
   const files: Zippable = {
     [FILES.config]: enc.encode(JSON.stringify(v1Config)),
     [FILES.metrics]: enc.encode(JSON.stringify(v1Metrics)),
@@ -51,7 +70,11 @@ describe('schema version 1 bundles', () => {
     const restored = restoreRun('new', bundle, train);
     const [a, b] = [await run.trainOneStep(), await restored.trainOneStep()];
     expect(b.step).toBe(a.step);
-    expect([b.metrics.lossTotal, b.metrics.lossCon, b.metrics.bitsPerDim]).toEqual([a.metrics.lossTotal, a.metrics.lossCon, a.metrics.bitsPerDim]);
+    expect([b.metrics.lossTotal, b.metrics.lossCon, b.metrics.bitsPerDim]).toEqual([
+      a.metrics.lossTotal,
+      a.metrics.lossCon,
+      a.metrics.bitsPerDim,
+    ]);
     restored.dispose();
   });
 

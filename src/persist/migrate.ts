@@ -79,7 +79,12 @@ function migrateV1(files: BundleJson): BundleJson {
         batcher: batcher.data,
         dataset: null,
       },
-      contents: { samples: false, embedding: false, evaluations: false, notes: ['migrated from schema version 1, which kept no samples, embedding, evaluations or throughput'] },
+      contents: {
+        samples: false,
+        embedding: false,
+        evaluations: false,
+        notes: ['migrated from schema version 1, which kept no samples, embedding, evaluations or throughput'],
+      },
     },
     metrics: {
       schemaVersion: 2,

@@ -11,7 +11,13 @@ import { MICRO_CONFIG, fakeSet } from './testing';
 beforeAll(useCpu);
 
 const size = MICRO_CONFIG.model.imageSize;
-const DATA: Dataset = { name: 'fake data', classNames: ['a', 'b', 'c'], train: fakeSet(10, size, 5), test: fakeSet(4, size, 6), skipped: [] };
+const DATA: Dataset = {
+  name: 'fake data',
+  classNames: ['a', 'b', 'c'],
+  train: fakeSet(10, size, 5),
+  test: fakeSet(4, size, 6),
+  skipped: [],
+};
 const BUILTIN = { kind: 'url' as const, name: 'builtin', trainUrl: 'train.zip', testUrl: 'test.zip' };
 
 class QuotaError extends Error {
@@ -38,7 +44,12 @@ class Harness {
       },
       emit: (event) => this.emit(event),
     };
-    this.service = new PersistService(host, async () => ({ reader: store, writable, reason: writable ? null : 'another tab saves', notice: null }));
+    this.service = new PersistService(host, async () => ({
+      reader: store,
+      writable,
+      reason: writable ? null : 'another tab saves',
+      notice: null,
+    }));
   }
 
   emit(event: FromWorker): void {

@@ -154,7 +154,9 @@ export class PersistService {
 
   /** The run's state between two steps (under the device lock), or null if it is gone. */
   capture(run: TrainingRun): Promise<Captured | null> {
-    return deviceLock.run(async () => (this.host.runs.get(run.id) === run ? { step: run.step, checkpoint: await run.exportCheckpoint() } : null));
+    return deviceLock.run(async () =>
+      this.host.runs.get(run.id) === run ? { step: run.step, checkpoint: await run.exportCheckpoint() } : null,
+    );
   }
 
   /** Starts tracking a run that came from storage or a file, with the history it already had. */
@@ -261,7 +263,12 @@ export class PersistService {
       return true;
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      this.host.emit({ type: 'error', runId: null, step: 0, message: `${record.id} could not be restored (${reason}); it stays in storage.` });
+      this.host.emit({
+        type: 'error',
+        runId: null,
+        step: 0,
+        message: `${record.id} could not be restored (${reason}); it stays in storage.`,
+      });
       return false;
     }
   }
@@ -281,7 +288,9 @@ export class PersistService {
         break;
       case 'setCheckpointEvery': {
         const { min, max } = CHECKPOINT_EVERY_LIMITS;
-        this.checkpointEvery = Math.round(Math.min(max, Math.max(min, Number.isFinite(command.steps) ? command.steps : DEFAULT_CHECKPOINT_EVERY)));
+        this.checkpointEvery = Math.round(
+          Math.min(max, Math.max(min, Number.isFinite(command.steps) ? command.steps : DEFAULT_CHECKPOINT_EVERY)),
+        );
         const steps = this.checkpointEvery;
         this.enqueue('saving the setting', (store) => store.setCheckpointEvery(steps));
         break;

@@ -5,7 +5,7 @@ import { crc32, encodePng, gridImage } from './png';
 function chunks(png: Uint8Array): { type: string; data: Uint8Array; crcOk: boolean }[] {
   const view = new DataView(png.buffer, png.byteOffset);
   const out = [];
-  for (let o = 8; o < png.length; ) {
+  for (let o = 8; o < png.length;) {
     const length = view.getUint32(o);
     const type = String.fromCharCode(...png.subarray(o + 4, o + 8));
     const data = png.subarray(o + 8, o + 8 + length);

@@ -39,7 +39,12 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8
   header.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, deflate, filter 0, no interlace
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y++) raw.set(rgb.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1);
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', header), chunk('IDAT', zlibSync(raw)), chunk('IEND', new Uint8Array(0))];
+  const parts = [
+    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
+    chunk('IHDR', header),
+    chunk('IDAT', zlibSync(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
   for (const p of parts) {
@@ -50,7 +55,12 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8
 }
 
 /** Lays `count` size×size RGB images out in rows of `columns`, one white pixel between them. */
-export function gridImage(pixels: Uint8Array, count: number, size: number, columns = 8): { rgb: Uint8Array; width: number; height: number } {
+export function gridImage(
+  pixels: Uint8Array,
+  count: number,
+  size: number,
+  columns = 8,
+): { rgb: Uint8Array; width: number; height: number } {
   const cols = Math.max(1, Math.min(columns, count));
   const rows = Math.max(1, Math.ceil(count / cols));
   const width = cols * size + (cols - 1);

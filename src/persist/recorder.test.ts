@@ -32,7 +32,12 @@ describe('RunRecorder', () => {
     expect(r.history('zombie').metrics).toEqual([]);
 
     const coords = Float32Array.of(1, 2);
-    r.observe({ type: 'embedding', runId: 'a', step: 2, frame: { method: 'pca', coords, oodCoords: new Float32Array(0), explained: [0.5, 0.1], ms: 1 } });
+    r.observe({
+      type: 'embedding',
+      runId: 'a',
+      step: 2,
+      frame: { method: 'pca', coords, oodCoords: new Float32Array(0), explained: [0.5, 0.1], ms: 1 },
+    });
     expect(r.views('a').embedding).toBeNull(); // no probe labels yet
     // Only the fields the recorder reads; the rest of the payload belongs to the views.
     const probe = { labels: Int32Array.of(1), indices: Int32Array.of(7), classNames: ['x', 'y'] } satisfies Partial<ProbeSetPayload>;

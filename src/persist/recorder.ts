@@ -29,12 +29,22 @@ export class RunRecorder {
         if (event.runId) this.logs.delete(event.runId);
         return;
       case 'probeSet':
-        this.probe = { labels: event.probe.labels.slice(), indices: event.probe.indices.slice(), classNames: event.probe.classNames.slice() };
+        this.probe = {
+          labels: event.probe.labels.slice(),
+          indices: event.probe.indices.slice(),
+          classNames: event.probe.classNames.slice(),
+        };
         return;
       case 'samples': {
         const log = event.runId ? this.logs.get(event.runId) : undefined;
         const g = event.grid;
-        if (log) log.samples = { ...g, unconditional: g.unconditional.slice(), completions: g.completions.slice(), completionSources: g.completionSources.slice() };
+        if (log)
+          log.samples = {
+            ...g,
+            unconditional: g.unconditional.slice(),
+            completions: g.completions.slice(),
+            completionSources: g.completionSources.slice(),
+          };
         return;
       }
       case 'embedding': {

@@ -44,14 +44,24 @@ function holdLock(late: () => void): Promise<boolean> {
 /** `late` is called if the other tab goes away after the wait: this tab may save from then on. */
 export async function openSessionStore(late: () => void): Promise<SessionStore> {
   if (typeof indexedDB === 'undefined') {
-    return { reader: null, writable: false, reason: 'IndexedDB is not available here', notice: 'This browser offers no IndexedDB here (private mode?): runs will not survive a reload.' };
+    return {
+      reader: null,
+      writable: false,
+      reason: 'IndexedDB is not available here',
+      notice: 'This browser offers no IndexedDB here (private mode?): runs will not survive a reload.',
+    };
   }
   let store: LabStore;
   try {
     store = await LabStore.open();
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    return { reader: null, writable: false, reason: `IndexedDB could not be opened: ${detail}`, notice: `Storage could not be opened (${detail}): runs will not survive a reload.` };
+    return {
+      reader: null,
+      writable: false,
+      reason: `IndexedDB could not be opened: ${detail}`,
+      notice: `Storage could not be opened (${detail}): runs will not survive a reload.`,
+    };
   }
   shared = store;
   if (!(await holdLock(late))) {
@@ -70,6 +80,7 @@ export async function loadStoredDataset(id: string, name: string, imageSize: num
   if (!shared) throw new Error(`the stored dataset ${name} cannot be read: storage is not open`);
   const dataset = await shared.loadDataset(id);
   if (!dataset) throw new Error(`the stored dataset ${name} is no longer in storage`);
-  if (dataset.train.size !== imageSize) throw new Error(`${name} is stored at ${dataset.train.size}px, not ${imageSize}px: import its files again at this size`);
+  if (dataset.train.size !== imageSize)
+    throw new Error(`${name} is stored at ${dataset.train.size}px, not ${imageSize}px: import its files again at this size`);
   return dataset;
 }

@@ -59,7 +59,12 @@ async function probeWebGpu(): Promise<AdapterProbe> {
   const description = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
   const isSoftware = adapter.isFallbackAdapter || /swiftshader|llvmpipe|software/i.test(description);
   if (isSoftware) {
-    return { usable: false, description, why: `the WebGPU adapter is a software fallback (${description}), slower than wasm`, maxBufferBytes };
+    return {
+      usable: false,
+      description,
+      why: `the WebGPU adapter is a software fallback (${description}), slower than wasm`,
+      maxBufferBytes,
+    };
   }
   return { usable: true, description, why: `WebGPU adapter ${description}`, maxBufferBytes };
 }

@@ -8,7 +8,8 @@ import { DatasetImports } from './datasetImport';
 function harness(decode: ImageDecoder = fakeDecoder(), current: { name: string; runs: number } | null = { name: 'CIFAR-10', runs: 2 }) {
   const events: { event: FromWorker; transfer?: Transferable[] }[] = [];
   const imports = new DatasetImports({ decode, emit: (event, transfer) => events.push({ event, transfer }), current: () => current });
-  const ofType = <T extends FromWorker['type']>(type: T) => events.map((e) => e.event).filter((e): e is Extract<FromWorker, { type: T }> => e.type === type);
+  const ofType = <T extends FromWorker['type']>(type: T) =>
+    events.map((e) => e.event).filter((e): e is Extract<FromWorker, { type: T }> => e.type === type);
   return { imports, events, ofType };
 }
 
@@ -76,7 +77,9 @@ describe('DatasetImports', () => {
     expect(await imports.load({ kind: 'files', files }, 8)).toBeNull();
     const [stopped] = ofType('datasetStopped');
     expect(stopped.reason).toBe('failed');
-    expect(stopped.message).toMatch(/^Import failed: notes\.txt \+ 1 more file has no image that could be imported \(2 skipped, e\.g\. notes\.txt: .+; empty\.png: .+\); no dataset is loaded yet\.$/);
+    expect(stopped.message).toMatch(
+      /^Import failed: notes\.txt \+ 1 more file has no image that could be imported \(2 skipped, e\.g\. notes\.txt: .+; empty\.png: .+\); no dataset is loaded yet\.$/,
+    );
   });
 
   it('a loader error fails the import without throwing', async () => {
@@ -89,7 +92,13 @@ describe('DatasetImports', () => {
     });
     expect(await imports.load({ kind: 'files', files: [] }, 8)).toBeNull();
     expect(events).toEqual([
-      { type: 'datasetStopped', runId: null, step: 0, reason: 'failed', message: 'Import failed: disk went away; the previous dataset (old) and its 1 run are untouched.' },
+      {
+        type: 'datasetStopped',
+        runId: null,
+        step: 0,
+        reason: 'failed',
+        message: 'Import failed: disk went away; the previous dataset (old) and its 1 run are untouched.',
+      },
     ]);
   });
 });

@@ -68,7 +68,12 @@ export class DatasetImports {
       this.deps.emit({ type: 'datasetProgress', runId: null, step: 0, ...p });
     };
     try {
-      const loaded = await (this.deps.load ?? loadDataset)(source, { imageSize, decode: this.deps.decode, onProgress, signal: controller.signal });
+      const loaded = await (this.deps.load ?? loadDataset)(source, {
+        imageSize,
+        decode: this.deps.decode,
+        onProgress,
+        signal: controller.signal,
+      });
       // An abort that lands after the last file is still a cancel: the person asked for the old data.
       controller.signal.throwIfAborted();
       const empty = emptyReason(loaded);

@@ -44,9 +44,5 @@ export async function loadDataset(source: DatasetSource, options: ImportOptions)
     return importSplitZips(source.name, train, test, options);
   }
   const inputs = fileInputs(source.files, source.paths);
-  return importDataset(
-    datasetName(inputs.map((input) => input.path)),
-    inputs,
-    options,
-  );
+  return importDataset(datasetName(inputs.map((input) => input.path)), inputs, options);
 }

@@ -15,7 +15,13 @@ import { Scheduler } from './scheduler';
 beforeAll(useCpu);
 
 const size = MICRO_CONFIG.model.imageSize;
-const DATA: Dataset = { name: 'fake data', classNames: ['a', 'b', 'c'], train: fakeSet(12, size, 5), test: fakeSet(4, size, 6), skipped: [] };
+const DATA: Dataset = {
+  name: 'fake data',
+  classNames: ['a', 'b', 'c'],
+  train: fakeSet(12, size, 5),
+  test: fakeSet(4, size, 6),
+  skipped: [],
+};
 const BUILTIN = { kind: 'url' as const, name: 'builtin', trainUrl: 'train.zip', testUrl: 'test.zip' };
 
 let faults: FaultReporter | null = null;

@@ -36,12 +36,23 @@ function fmt(lr: number): string {
 }
 
 /** Puts `run` back at its last good checkpoint and tells the page; `hyper` is what the bad step used. */
-export async function rewindDiverged(host: DivergenceHost, run: TrainingRun, divergedAt: number, loss: number, hyper: HyperParams): Promise<void> {
+export async function rewindDiverged(
+  host: DivergenceHost,
+  run: TrainingRun,
+  divergedAt: number,
+  loss: number,
+  hyper: HyperParams,
+): Promise<void> {
   const suggestedLr = lowerLearningRate(hyper.lr);
   const what = `${run.id} diverged at step ${divergedAt} (loss ${loss}) with learning rate ${fmt(hyper.lr)}`;
   const saved = await host.lastGood(run.id);
   if (!saved || !isFiniteCheckpoint(saved.checkpoint)) {
-    host.emit({ type: 'error', runId: run.id, step: run.step, message: `${what}; paused. No good checkpoint is saved to go back to: start a new run with a lower learning rate.` });
+    host.emit({
+      type: 'error',
+      runId: run.id,
+      step: run.step,
+      message: `${what}; paused. No good checkpoint is saved to go back to: start a new run with a lower learning rate.`,
+    });
     return;
   }
   const restored = await deviceLock.run(async () => {

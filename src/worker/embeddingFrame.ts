@@ -41,7 +41,13 @@ export interface UmapRun {
 }
 
 /** UMAP of probe (+ OOD) features; rejects with an AbortError when cancelled. */
-export async function umapFrame(probe: Features, ood: Features | null, params: UmapParams, run: UmapRun, started: number): Promise<EmbeddingFrame> {
+export async function umapFrame(
+  probe: Features,
+  ood: Features | null,
+  params: UmapParams,
+  run: UmapRun,
+  started: number,
+): Promise<EmbeddingFrame> {
   const oodCount = ood?.count ?? 0;
   const all = new Float32Array((probe.count + oodCount) * probe.dim);
   all.set(probe.values, 0);

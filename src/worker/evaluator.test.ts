@@ -23,7 +23,10 @@ function setup() {
   const run = new TrainingRun('run-1', microRunConfig(), dataset.train);
   const runs = new Map([[run.id, run]]);
   const never = async () => ({ ok: false as const, reason: 'no decoder in this test' });
-  const evaluator = new Evaluator({ run: (id) => runs.get(id), dataset: () => dataset, emit: (e) => events.push(e) }, new OodProvider(never, () => {}));
+  const evaluator = new Evaluator(
+    { run: (id) => runs.get(id), dataset: () => dataset, emit: (e) => events.push(e) },
+    new OodProvider(never, () => {}),
+  );
   evaluator.setSettings({ trainSubset: 20, testSubset: 10, oodSubset: 10 });
   const next = (type: FromWorker['type']) =>
     new Promise<FromWorker>((resolve) => {

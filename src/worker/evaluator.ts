@@ -108,7 +108,9 @@ export class Evaluator {
       this.host.emit({ type: 'evalResult', runId, step, results });
     } catch (error) {
       const cancelled = signal.aborted || (error instanceof DOMException && error.name === 'AbortError');
-      const message = cancelled ? `Evaluation of ${runId} cancelled` : `Evaluation of ${runId} failed: ${error instanceof Error ? error.message : String(error)}`;
+      const message = cancelled
+        ? `Evaluation of ${runId} cancelled`
+        : `Evaluation of ${runId} failed: ${error instanceof Error ? error.message : String(error)}`;
       this.host.emit({ type: 'evalStopped', runId, step, reason: cancelled ? 'cancelled' : 'failed', message });
     }
   }

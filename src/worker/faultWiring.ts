@@ -24,7 +24,12 @@ export function installFaults(scheduler: Scheduler, persist: PersistService, emi
   };
   scheduler.onDiverged.push((run, report) => {
     rewindDiverged(host, run, report.step, report.metrics.lossTotal, report.hyper).catch((error: unknown) => {
-      emit({ type: 'error', runId: run.id, step: run.step, message: `${run.id} could not be restored after diverging: ${error instanceof Error ? error.message : String(error)}` });
+      emit({
+        type: 'error',
+        runId: run.id,
+        step: run.step,
+        message: `${run.id} could not be restored after diverging: ${error instanceof Error ? error.message : String(error)}`,
+      });
     });
   });
   scheduler.onStepFailed.push((_run, error) => faults.stepFailed(error));

@@ -14,7 +14,8 @@ export interface FaultHost {
 }
 
 /** Chromium's words for a read that failed because the device went away. */
-const DEVICE_FAILURE = /mapAsync|device (was |is |has been )?lost|lost device|GPUBuffer|buffer mapping|destroyed device|device is destroyed/i;
+const DEVICE_FAILURE =
+  /mapAsync|device (was |is |has been )?lost|lost device|GPUBuffer|buffer mapping|destroyed device|device is destroyed/i;
 
 export function isDeviceFailure(backend: string, error: unknown): boolean {
   if (backend !== 'webgpu') return false;
@@ -34,7 +35,10 @@ export class FaultReporter {
   /** Starts the heartbeat; it only fires between steps, so a long synchronous step delays it. */
   start(): void {
     if (this.heartbeat !== null) return;
-    this.heartbeat = setInterval(() => this.host.post({ type: 'heartbeat', runId: null, step: 0, lastStepMs: this.lastStepMs }), HEARTBEAT_MS);
+    this.heartbeat = setInterval(
+      () => this.host.post({ type: 'heartbeat', runId: null, step: 0, lastStepMs: this.lastStepMs }),
+      HEARTBEAT_MS,
+    );
   }
 
   stop(): void {
@@ -50,7 +54,9 @@ export class FaultReporter {
   watchDevice(): void {
     if (tf.getBackend() !== 'webgpu') return;
     const backend = tf.backend() as tf.KernelBackend & { device?: GPUDevice };
-    void backend.device?.lost.then((info) => this.deviceLost(`the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`));
+    void backend.device?.lost.then((info) =>
+      this.deviceLost(`the GPU device was lost (${info.reason}${info.message ? `: ${info.message}` : ''})`),
+    );
   }
 
   /** A step failed: a failed mapping on WebGPU means the device is gone; anything else is the run's. */

@@ -31,7 +31,10 @@ async function inputsOf(source: OodSource): Promise<ImportInput[]> {
     return [{ path: source.url.split('/').pop() || 'ood.zip', bytes: new Uint8Array(await response.arrayBuffer()) }];
   }
   // Loaders, not bytes: a large folder is read file by file while it is decoded.
-  return source.files.map((file) => ({ path: file.webkitRelativePath || file.name, bytes: async () => new Uint8Array(await file.arrayBuffer()) }));
+  return source.files.map((file) => ({
+    path: file.webkitRelativePath || file.name,
+    bytes: async () => new Uint8Array(await file.arrayBuffer()),
+  }));
 }
 
 export class OodProvider {
@@ -48,7 +51,17 @@ export class OodProvider {
   setSource(source: OodSource): void {
     this.source = source;
     this.cache = null;
-    this.publish({ name: nameOf(source), origin: source.kind === 'url' ? 'builtin' : 'imported', state: 'pending', imageCount: null, skipped: 0, error: null }, null);
+    this.publish(
+      {
+        name: nameOf(source),
+        origin: source.kind === 'url' ? 'builtin' : 'imported',
+        state: 'pending',
+        imageCount: null,
+        skipped: 0,
+        error: null,
+      },
+      null,
+    );
   }
 
   /** What the UI is told about the set in use (a placeholder before any source is set). */
@@ -78,14 +91,20 @@ export class OodProvider {
       const set = concatImageSets([dataset.train, dataset.test], size);
       if (stale()) return null;
       if (set.count === 0) {
-        this.publish({ ...base, state: 'failed', imageCount: 0, skipped: dataset.skipped.length, error: 'no image in it could be decoded' }, null);
+        this.publish(
+          { ...base, state: 'failed', imageCount: 0, skipped: dataset.skipped.length, error: 'no image in it could be decoded' },
+          null,
+        );
         return null;
       }
       this.publish({ ...base, state: 'ready', imageCount: set.count, skipped: dataset.skipped.length, error: null }, set);
       return { name: base.name, set };
     } catch (error) {
       if (!stale()) {
-        this.publish({ ...base, state: 'failed', imageCount: null, skipped: 0, error: error instanceof Error ? error.message : String(error) }, null);
+        this.publish(
+          { ...base, state: 'failed', imageCount: null, skipped: 0, error: error instanceof Error ? error.message : String(error) },
+          null,
+        );
       }
       return null;
     }

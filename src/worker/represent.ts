@@ -14,7 +14,11 @@ export interface PixelBlock {
 }
 
 /** Returns count×d row-major representations of the block's images. */
-export async function representAll(trainer: HybridTrainer, block: PixelBlock, chunk: number): Promise<{ features: Float32Array; dim: number }> {
+export async function representAll(
+  trainer: HybridTrainer,
+  block: PixelBlock,
+  chunk: number,
+): Promise<{ features: Float32Array; dim: number }> {
   const dim = trainer.model.config.dim;
   const { size, count, pixels } = block;
   const per = size * size * 3;

@@ -46,7 +46,11 @@ describe('generateSamples (what the samples grid draws)', () => {
 
   it('is seeded: the same request gives the same bytes, another seed other bytes', async () => {
     const request = { unconditional: 2, completions: 2, temperature: 1, seed: 4 };
-    const [a, b, c] = [await generateSamples(trainer, probe, request), await generateSamples(trainer, probe, request), await generateSamples(trainer, probe, { ...request, seed: 5 })];
+    const [a, b, c] = [
+      await generateSamples(trainer, probe, request),
+      await generateSamples(trainer, probe, request),
+      await generateSamples(trainer, probe, { ...request, seed: 5 }),
+    ];
     expect(Array.from(b.unconditional)).toEqual(Array.from(a.unconditional));
     expect(Array.from(b.completions)).toEqual(Array.from(a.completions));
     expect(Array.from(c.unconditional)).not.toEqual(Array.from(a.unconditional));

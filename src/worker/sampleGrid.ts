@@ -59,7 +59,10 @@ export async function generateSamples(trainer: HybridTrainer, probe: ProbeSet, r
     sources.forEach((src, i) => given.set(probe.pixels.subarray(src * per, (src + 1) * per), i * per));
     const prefix = tf.tensor4d(given, [sources.length, size, size, 3]);
     try {
-      const done = trainer.sample(sources.length, request.temperature, hashSeed(request.seed, 2), { images: prefix, keepPatches: rows * grid });
+      const done = trainer.sample(sources.length, request.temperature, hashSeed(request.seed, 2), {
+        images: prefix,
+        keepPatches: rows * grid,
+      });
       completions = await toBytes(done);
     } finally {
       prefix.dispose();

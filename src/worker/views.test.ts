@@ -17,9 +17,13 @@ interface Posted {
 function setup() {
   const posted: Posted[] = [];
   const run = new TrainingRun('run-1', microRunConfig(), randomImageSet(16, 8, 1));
-  const views = new ViewService({ run: (id) => (id === run.id ? run : undefined), post: (event, transfer) => posted.push({ event, transfer }) });
+  const views = new ViewService({
+    run: (id) => (id === run.id ? run : undefined),
+    post: (event, transfer) => posted.push({ event, transfer }),
+  });
   const test = randomImageSet(40, 8, 2, 4);
-  const of = <T extends FromWorker['type']>(type: T) => posted.filter((p) => p.event.type === type) as (Posted & { event: Extract<FromWorker, { type: T }> })[];
+  const of = <T extends FromWorker['type']>(type: T) =>
+    posted.filter((p) => p.event.type === type) as (Posted & { event: Extract<FromWorker, { type: T }> })[];
   /** Resolves once every queued view job has run (jobs queue on the device lock). */
   const settle = async () => {
     for (let i = 0; i < 5; i++) await deviceLock.run(async () => undefined);
@@ -76,7 +80,9 @@ describe('ViewService', () => {
     await settle();
     views.request('embedding');
     await settle();
-    const frames = of('embedding').slice(-2).map((p) => p.event.frame.coords);
+    const frames = of('embedding')
+      .slice(-2)
+      .map((p) => p.event.frame.coords);
     // Same model, same images: the second frame must not be a mirror image of the first.
     let dot0 = 0;
     let dot1 = 0;

@@ -82,7 +82,10 @@ export class ViewService {
   configure(runId: string | null, settings: ViewSettings): void {
     const next = clampSettings(settings);
     const changedRun = runId !== this.viewRunId;
-    const changedSamples = next.temperature !== this.settings.temperature || next.unconditional !== this.settings.unconditional || next.completions !== this.settings.completions;
+    const changedSamples =
+      next.temperature !== this.settings.temperature ||
+      next.unconditional !== this.settings.unconditional ||
+      next.completions !== this.settings.completions;
     this.viewRunId = runId;
     this.settings = next;
     if (changedRun) this.requestAll();
@@ -135,7 +138,12 @@ export class ViewService {
       oodPixels: ood ? ood.pixels.slice() : new Uint8Array(0),
       oodNote: ood ? null : 'No out-of-distribution set is loaded in the worker, so there is no OOD overlay.',
     };
-    this.host.post({ type: 'probeSet', runId: null, step: 0, probe: payload }, [payload.pixels.buffer, payload.labels.buffer, payload.indices.buffer, payload.oodPixels.buffer]);
+    this.host.post({ type: 'probeSet', runId: null, step: 0, probe: payload }, [
+      payload.pixels.buffer,
+      payload.labels.buffer,
+      payload.indices.buffer,
+      payload.oodPixels.buffer,
+    ]);
   }
 
   private async drain(): Promise<void> {
@@ -189,8 +197,17 @@ export class ViewService {
     const { unconditional, completions, temperature } = this.settings;
     if (unconditional + completions === 0) return;
     const step = run.step;
-    const grid = await generateSamples(run.trainer, probe, { unconditional, completions, temperature, seed: run.config.train.seed * 1_000_003 + step });
-    this.host.post({ type: 'samples', runId: run.id, step, grid }, [grid.unconditional.buffer, grid.completions.buffer, grid.completionSources.buffer]);
+    const grid = await generateSamples(run.trainer, probe, {
+      unconditional,
+      completions,
+      temperature,
+      seed: run.config.train.seed * 1_000_003 + step,
+    });
+    this.host.post({ type: 'samples', runId: run.id, step, grid }, [
+      grid.unconditional.buffer,
+      grid.completions.buffer,
+      grid.completionSources.buffer,
+    ]);
   }
 
   /** UMAP of the followed run's current representations; replaces any UMAP in progress. */
@@ -202,8 +219,13 @@ export class ViewService {
     const controller = new AbortController();
     const umap = { runId, controller };
     this.umap = umap;
-    const progress = (state: 'running' | 'done' | 'cancelled' | 'failed', done: number, total: number, message: string | null, step: number) =>
-      this.host.post({ type: 'umapProgress', runId, step, state, done, total, message }, []);
+    const progress = (
+      state: 'running' | 'done' | 'cancelled' | 'failed',
+      done: number,
+      total: number,
+      message: string | null,
+      step: number,
+    ) => this.host.post({ type: 'umapProgress', runId, step, state, done, total, message }, []);
     void (async () => {
       const started = performance.now();
       let step = run.step;
@@ -214,15 +236,21 @@ export class ViewService {
           return this.features(run, probe);
         });
         progress('running', 0, 1, null, step);
-        const frame = await umapFrame(f.probe, f.ood, params, {
-          signal: controller.signal,
-          onProgress: (done, total) => {
-            const now = performance.now();
-            if (now - lastPost < 100 && done < total) return;
-            lastPost = now;
-            progress('running', done, total, null, step);
+        const frame = await umapFrame(
+          f.probe,
+          f.ood,
+          params,
+          {
+            signal: controller.signal,
+            onProgress: (done, total) => {
+              const now = performance.now();
+              if (now - lastPost < 100 && done < total) return;
+              lastPost = now;
+              progress('running', done, total, null, step);
+            },
           },
-        }, started);
+          started,
+        );
         this.host.post({ type: 'embedding', runId, step, frame }, [frame.coords.buffer, frame.oodCoords.buffer]);
         progress('done', 1, 1, null, step);
       } catch (error) {

@@ -74,7 +74,14 @@ async function handle(message: ToWorker): Promise<void> {
     case 'init': {
       const choice = await selectBackend(message.backend);
       faults.watchDevice();
-      emit({ type: 'ready', runId: null, step: 0, backend: tf.getBackend() as typeof choice.backend, reason: choice.reason, adapter: choice.adapter });
+      emit({
+        type: 'ready',
+        runId: null,
+        step: 0,
+        backend: tf.getBackend() as typeof choice.backend,
+        reason: choice.reason,
+        adapter: choice.adapter,
+      });
       return;
     }
     case 'loadDataset': {
@@ -94,7 +101,11 @@ async function handle(message: ToWorker): Promise<void> {
       const invalid = validateModel(message.config.model);
       if (invalid) throw new Error(invalid);
       const { model, train } = message.config;
-      const tooBig = explainMemoryProblem(estimateTrainingMemory(model, train.batch), memoryLimitsFor(tf.getBackend() as BackendName), train.batch);
+      const tooBig = explainMemoryProblem(
+        estimateTrainingMemory(model, train.batch),
+        memoryLimitsFor(tf.getBackend() as BackendName),
+        train.batch,
+      );
       if (tooBig) throw new Error(tooBig);
       checkRoom(scheduler.runs, message.runId);
       const run = new TrainingRun(message.runId, message.config, dataset.train);
@@ -127,7 +138,13 @@ async function handle(message: ToWorker): Promise<void> {
       const child = await forkRun(parent, message.runId, dataset.train);
       scheduler.add(child);
       views.onFork(parent.id, child.id);
-      emit({ type: 'runCreated', runId: child.id, step: child.step, config: child.config, forkedFrom: { runId: parent.id, step: child.step } });
+      emit({
+        type: 'runCreated',
+        runId: child.id,
+        step: child.step,
+        config: child.config,
+        forkedFrom: { runId: parent.id, step: child.step },
+      });
       // A fork of a training run trains too: both continue side by side from the same step.
       if (parent.status === 'training') scheduler.start(child.id);
       return;

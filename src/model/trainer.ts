@@ -92,6 +92,7 @@ export class HybridTrainer {
         this.optimizer.apply(
           vars.map((v) => grads[v.name] ?? undefined),
           hyper.lr,
+          step + 1,
         );
         total = value;
       } else {

@@ -6,7 +6,7 @@ import { deviceLock } from '../worker/deviceLock';
 import { TrainingRun } from '../worker/run';
 import { MemoryStore } from './memoryStore';
 import { PersistService, type PersistHost } from './persistService';
-import { MICRO_CONFIG, fakeSet } from './testing';
+import { MICRO_CONFIG, fakeSet, legacyOptimizerState } from './testing';
 
 beforeAll(useCpu);
 
@@ -121,6 +121,34 @@ describe('PersistService', () => {
     const live = first.of('metrics').slice(0, 3);
     expect(restored.history).toEqual(live);
     expect(second.of('sessionRestored')[0].runs).toBe(1);
+    expect(await second.step('run-1')).toEqual(uninterrupted);
+    first.dispose();
+    second.dispose();
+  });
+
+  it('restores a checkpoint saved with one AdamW update count (schema 2) with per-variable counts from its history', async () => {
+    const store = new MemoryStore();
+    const first = new Harness(store);
+    await first.restore();
+    const run = first.create('run-1');
+    run.setHyper({ lambdaCon: 0 }); // two steps of the generative loss only: the contrastive head sits out
+    await first.step('run-1');
+    await first.step('run-1');
+    run.setHyper({ lambdaCon: 1 });
+    await first.step('run-1');
+    first.pause('run-1');
+    await first.service.flushed();
+    const stored = store.checkpoints.get('run-1')!;
+    const exact = stored.trainer.optimizer;
+    expect(exact.find((s) => s.name === 'con_fc1/w/t')?.values[0]).toBe(1);
+    stored.trainer.optimizer = legacyOptimizerState(exact);
+    const uninterrupted = await first.step('run-1');
+
+    const second = new Harness(store);
+    await second.restore();
+    expect(second.of('runRestored')).toHaveLength(1);
+    const restored = await second.runs.get('run-1')!.exportCheckpoint();
+    expect(restored.trainer.optimizer.map((s) => [s.name, Array.from(s.values)])).toEqual(exact.map((s) => [s.name, Array.from(s.values)]));
     expect(await second.step('run-1')).toEqual(uninterrupted);
     first.dispose();
     second.dispose();

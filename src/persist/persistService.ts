@@ -11,6 +11,7 @@ import { checkRoom } from '../worker/fork';
 import type { RunCheckpoint, TrainingRun } from '../worker/run';
 import { BUILTIN_KEY, type DatasetKey, type RunRecord, type RunStore } from './db';
 import { historyEvents, historyUpTo, type RunHistory } from './history';
+import { perVariableStepCounts } from './migrate';
 import { CHECKPOINT_EVERY_LIMITS, DEFAULT_CHECKPOINT_EVERY, type PersistToWorker, type StorageCommand } from './messages';
 import { describeWriteFailure, storageInfo } from './storageInfo';
 import { RunRecorder } from './recorder';
@@ -243,7 +244,9 @@ export class PersistService {
       const saved = await store.loadRun(record.id);
       if (!saved) throw new Error('its checkpoint is missing');
       const { checkpoint, rows } = saved;
-      const run = restoreRun(record.id, { config: record.config, ...checkpoint }, dataset.train);
+      // A checkpoint saved by a version with one AdamW update count gets one per variable (migrate.ts).
+      const trainer = { ...checkpoint.trainer, optimizer: perVariableStepCounts(checkpoint.trainer.optimizer, rows) };
+      const run = restoreRun(record.id, { config: record.config, ...checkpoint, trainer }, dataset.train);
       const history: RunHistory = { metrics: rows, evaluations: record.evaluations };
       run.status = 'paused';
       this.host.addRun(run);

@@ -2,6 +2,7 @@
 
 import { presetConfig, type RunConfig } from '../config';
 import type { ImageSet } from '../data/store';
+import type { NamedArray } from '../model/optimizer';
 import { MICRO_MODEL, MICRO_TRAIN } from '../model/testing';
 import { TrainingRun } from '../worker/run';
 import type { RunBundle } from './bundle';
@@ -46,4 +47,14 @@ export async function trainedBundle(run: TrainingRun, steps: number): Promise<Ru
     dataset: { name: 'fake', imageSize: run.config.model.imageSize, trainCount: 10 },
     exportedAt: '2025-01-01T00:00:00.000Z',
   };
+}
+
+/**
+ * The optimiser state as versions 1 and 2 wrote it: one update count `adamw/t` (every update counted,
+ * so the count of a variable that both losses reach), then both moments of every variable.
+ */
+export function legacyOptimizerState(state: readonly NamedArray[]): NamedArray[] {
+  const counts = state.filter((s) => s.name.endsWith('/t')).map((s) => s.values[0]);
+  const moments = state.filter((s) => !s.name.endsWith('/t'));
+  return [{ name: 'adamw/t', shape: [1], values: Float32Array.of(Math.max(0, ...counts)) }, ...moments];
 }

@@ -1,6 +1,6 @@
 // Per-class counts with a few sample images each, drawn from the RGB bytes the worker sent.
 
-import type { ClassThumbnails as Thumbs } from '../data/thumbnails';
+import type { ClassThumbnails as Thumbs } from '../data/datasetTypes';
 import { Thumbnail } from './Thumbnail';
 
 interface Props {

@@ -1,7 +1,7 @@
 // Every file the import left out, each with its one-line reason, behind a <details> so a long list
 // stays out of the way. Names are rendered as text, never as HTML.
 
-import type { SkippedFile } from '../protocol';
+import type { SkippedFile } from '../data/datasetTypes';
 
 export function SkippedList({ skipped }: { skipped: SkippedFile[] }) {
   const n = skipped.length;

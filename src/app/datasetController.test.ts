@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../config';
-import type { DatasetSummary, FromWorker, ToWorker } from '../protocol';
+import type { DatasetSummary } from '../data/datasetTypes';
+import type { FromWorker, ToWorker } from '../protocol';
 import { DatasetController } from './datasetController';
 import { TrainerStore } from './trainerStore';
 

@@ -5,7 +5,7 @@
 
 import type { RunConfig } from '../config';
 import type { FromWorker, ToWorker } from '../protocol';
-import type { ClassThumbnails } from '../data/thumbnails';
+import type { ClassThumbnails } from '../data/datasetTypes';
 import { nextRunId } from '../runPresets';
 import type { TrainerStore } from './trainerStore';
 

@@ -2,7 +2,8 @@
 // of the worker. useTrainer spreads these into its actions; nothing else posts eval messages.
 
 import type { EvalSettings } from '../eval/evalTypes';
-import type { OodSource, ToWorker } from '../protocol';
+import type { OodSource } from '../data/datasetTypes';
+import type { ToWorker } from '../protocol';
 import type { TrainerStore } from './trainerStore';
 
 export interface EvalActions {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { presetConfig } from '../config';
-import type { FromWorker, StepMetrics } from '../protocol';
+import type { FromWorker } from '../protocol';
+import type { StepMetrics } from '../runTypes';
 import { TrainerStore } from './trainerStore';
 
 const metrics: StepMetrics = { lossTotal: 2, lossCon: 1, bitsPerDim: 1, conTop1: 0.5, imagesPerSec: 10, msPerStep: 100 };

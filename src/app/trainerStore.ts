@@ -3,7 +3,9 @@
 // training never waits for rendering, and rendering never falls behind training.
 
 import type { BackendName, HyperParams, RunConfig } from '../config';
-import type { DatasetSummary, FromWorker, RunStatus, StepMetrics } from '../protocol';
+import type { DatasetSummary } from '../data/datasetTypes';
+import type { FromWorker } from '../protocol';
+import type { RunStatus, StepMetrics } from '../runTypes';
 import { nextRunColor } from '../runPresets';
 import { initialEvalState, reduceEval, type EvalState } from './evalStore';
 import type { StorageInfo } from '../persist/messages';

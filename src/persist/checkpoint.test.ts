@@ -3,7 +3,7 @@ import { useCpu } from '../model/testing';
 import type { StepReport } from '../worker/run';
 import { TrainingRun } from '../worker/run';
 import { decodeBundle, encodeBundle } from './bundle';
-import { restoreRun } from './restoreRun';
+import { restoreRun } from '../worker/restoreRun';
 import { MICRO_CONFIG, fakeSet, trainedBundle } from './testing';
 
 beforeAll(useCpu);

@@ -2,8 +2,7 @@
 // run export and import. Type-only; the worker side is persistService.ts, the UI side StoragePanel.
 
 import type { HyperParams, RunConfig } from '../config';
-import type { RunStatus } from '../protocol';
-import type { HistoryEvent } from './history';
+import type { HistoryEvent, RunStatus } from '../runTypes';
 
 /** Where the built-in dataset is fetched from (the UI knows its URLs). */
 export interface BuiltinSource {

@@ -5,7 +5,7 @@ import { TrainingRun } from '../worker/run';
 import { BundleError, decodeBundle, encodeBundle, type RunBundle } from './bundle';
 import { FILES } from './bundleSchema';
 import { declaredVersion, migrateToCurrent } from './migrate';
-import { restoreRun } from './restoreRun';
+import { restoreRun } from '../worker/restoreRun';
 import { MICRO_CONFIG, fakeSet, trainedBundle } from './testing';
 
 beforeAll(useCpu);

@@ -1,7 +1,7 @@
 // Turns a DatasetSource into a decoded Dataset. The built-in data goes through the same zip importer
 // as a user's zip.
 
-import type { DatasetSource } from '../protocol';
+import type { DatasetSource } from '../data/datasetTypes';
 import { importDataset, importSplitZips, type ImportInput, type ImportOptions } from '../data/importer';
 import type { Dataset } from '../data/store';
 import { loadStoredDataset } from '../persist/session';

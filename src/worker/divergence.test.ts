@@ -3,7 +3,7 @@ import type { Dataset } from '../data/store';
 import { useCpu } from '../model/testing';
 import type { FromWorker } from '../protocol';
 import { MemoryStore } from '../persist/memoryStore';
-import { PersistService } from '../persist/persistService';
+import { PersistService } from './persistService';
 import { MICRO_CONFIG, fakeSet } from '../persist/testing';
 import { isFiniteCheckpoint, lowerLearningRate } from './divergence';
 import { installFaults } from './faultWiring';

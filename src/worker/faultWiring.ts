@@ -2,7 +2,7 @@
 // line per hook: diverged runs are rewound, failed reads on WebGPU become a 'deviceLost' report.
 
 import type { FromWorker } from '../protocol';
-import type { PersistService } from '../persist/persistService';
+import type { PersistService } from './persistService';
 import { historyUpTo } from '../persist/history';
 import type { Scheduler } from './scheduler';
 import { FaultReporter } from './faults';

@@ -7,7 +7,7 @@ import { importDataset, type ImportInput } from '../data/importer';
 import type { ImageDecoder, ImageSet } from '../data/store';
 import type { OodSetInfo } from '../eval/evalTypes';
 import { concatImageSets } from '../eval/subsets';
-import type { OodSource } from '../protocol';
+import type { OodSource } from '../data/datasetTypes';
 
 export interface NaturalOod {
   name: string;

@@ -6,7 +6,7 @@ import type { HyperParams, RunConfig } from '../config';
 import type { BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/store';
 import type { TrainerState } from '../model/trainer';
-import { TrainingRun } from '../worker/run';
+import { TrainingRun } from './run';
 
 export interface SavedRunState {
   config: RunConfig;

@@ -3,12 +3,12 @@
 // the whole file, then builds the run, and only then adds it: a refused file changes nothing.
 
 import type { Dataset } from '../data/store';
-import { describe } from '../worker/scheduler';
-import { checkRoom } from '../worker/fork';
-import { decodeBundle, describeContents, encodeBundle, type RunBundle } from './bundle';
-import { historyEvents, historyUpTo } from './history';
+import { describe } from './scheduler';
+import { checkRoom } from './fork';
+import { decodeBundle, describeContents, encodeBundle, type RunBundle } from '../persist/bundle';
+import { historyEvents, historyUpTo } from '../persist/history';
 import type { PersistService, PersistHost } from './persistService';
-import type { PersistToWorker } from './messages';
+import type { PersistToWorker } from '../persist/messages';
 import { restoreRun } from './restoreRun';
 
 export interface BundleHost extends PersistHost {

@@ -5,19 +5,20 @@
 // write (a full disk) keeps the previous checkpoint and is reported, never dropped silently.
 
 import type { Dataset } from '../data/store';
-import type { DatasetSource, FromWorker } from '../protocol';
-import { deviceLock } from '../worker/deviceLock';
-import { checkRoom } from '../worker/fork';
-import type { RunCheckpoint, TrainingRun } from '../worker/run';
-import { BUILTIN_KEY, type DatasetKey, type RunRecord, type RunStore } from './db';
-import { historyEvents, historyUpTo, type RunHistory } from './history';
-import { CHECKPOINT_EVERY_LIMITS, DEFAULT_CHECKPOINT_EVERY, type PersistToWorker, type StorageCommand } from './messages';
-import { describeWriteFailure, storageInfo } from './storageInfo';
-import { RunRecorder } from './recorder';
-import { restorePlan } from './restorePlan';
+import type { DatasetSource } from '../data/datasetTypes';
+import type { FromWorker } from '../protocol';
+import { deviceLock } from './deviceLock';
+import { checkRoom } from './fork';
+import type { RunCheckpoint, TrainingRun } from './run';
+import { BUILTIN_KEY, type DatasetKey, type RunRecord, type RunStore } from '../persist/db';
+import { historyEvents, historyUpTo, type RunHistory } from '../persist/history';
+import { CHECKPOINT_EVERY_LIMITS, DEFAULT_CHECKPOINT_EVERY, type PersistToWorker, type StorageCommand } from '../persist/messages';
+import { describeWriteFailure, storageInfo } from '../persist/storageInfo';
+import { RunRecorder } from './runRecorder';
+import { restorePlan } from '../persist/restorePlan';
 import { restoreRun } from './restoreRun';
-import { openSessionStore, type SessionStore } from './session';
-import { isFiniteCheckpoint } from '../worker/divergence';
+import { openSessionStore, type SessionStore } from '../persist/session';
+import { isFiniteCheckpoint } from './divergence';
 
 export interface PersistHost {
   readonly runs: ReadonlyMap<string, TrainingRun>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MICRO_CONFIG } from './testing';
-import { RunRecorder } from './recorder';
+import { MICRO_CONFIG } from '../persist/testing';
+import { RunRecorder } from './runRecorder';
 import type { FromWorker } from '../protocol';
 import type { EvalResults } from '../eval/evalTypes';
 import type { ProbeSetPayload } from '../viewTypes';

@@ -4,7 +4,7 @@
 
 import type { FromWorker } from '../protocol';
 import type { EmbeddingFrame, ProbeSetPayload, SampleGrid } from '../viewTypes';
-import { copyHistory, emptyHistory, record, type RunHistory } from './history';
+import { copyHistory, emptyHistory, isHistoryEvent, record, type RunHistory } from '../persist/history';
 
 export type ProbeLabels = Pick<ProbeSetPayload, 'labels' | 'indices' | 'classNames'>;
 
@@ -55,7 +55,7 @@ export class RunRecorder {
       }
       default: {
         const log = event.runId ? this.logs.get(event.runId) : undefined;
-        if (log) record(log.history, event);
+        if (log && isHistoryEvent(event)) record(log.history, event);
       }
     }
   }

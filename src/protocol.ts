@@ -1,6 +1,6 @@
 // Every message between the UI thread and the training worker: one discriminated union per direction.
 // This module only assembles: the types it names live in the modules below it, which never import it
-// back.
+// back. The worker's message table (worker/messageTable.ts) has one handler per ToWorker type.
 
 import type { BackendName, BackendRequest, HyperParams, RunConfig } from './config';
 import type { ClassThumbnails, DatasetSource, DatasetSummary, OodSource } from './data/datasetTypes';

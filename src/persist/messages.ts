@@ -78,13 +78,6 @@ export type PersistFromWorker =
   | { type: 'runExported'; fileName: string; bytes: Uint8Array; notes: string[] }
   | { type: 'storageInfo'; info: StorageInfo };
 
-export type PersistToWorkerType = PersistToWorker['type'];
-export const PERSIST_TO_WORKER_TYPES: readonly PersistToWorkerType[] = ['restoreSession', 'exportRun', 'importRun', 'storage'];
-
-export function isPersistMessage(message: { type: string }): message is PersistToWorker {
-  return (PERSIST_TO_WORKER_TYPES as readonly string[]).includes(message.type);
-}
-
 export const DEFAULT_CHECKPOINT_EVERY = 50;
 /** The largest run bundle read; the UI checks it before reading a file, the worker again after. */
 export const MAX_BUNDLE_BYTES = 1024 * 1024 * 1024;

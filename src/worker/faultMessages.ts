@@ -36,9 +36,3 @@ export type FaultFromWorker =
    */
   | { type: 'runRewound'; divergedAt: number; hyper: HyperParams; suggestedLr: number; message: string }
   | { type: 'memoryReport'; memory: MemoryReport };
-
-const FAULT_TO_WORKER_TYPES: readonly string[] = ['reportMemory', 'simulateFault'] satisfies FaultToWorker['type'][];
-
-export function isFaultMessage(message: { type: string }): message is FaultToWorker {
-  return FAULT_TO_WORKER_TYPES.includes(message.type);
-}

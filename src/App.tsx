@@ -6,7 +6,7 @@ import { LossChart } from './app/training/LossChart';
 import { MetricReadouts } from './app/training/MetricReadouts';
 import { RunList } from './app/training/RunList';
 import { SamplesPanel } from './app/views/SamplesPanel';
-import { StatusMessage } from './app/connection/StatusMessage';
+import { StatusMessage } from './app/common/StatusMessage';
 import { StoragePanel } from './app/persist/StoragePanel';
 import { TrainingControls } from './app/training/TrainingControls';
 import { useTrainer } from './app/connection/useTrainer';

@@ -27,13 +27,3 @@ export const RUN_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7'] as const;
 export function nextRunColor(used: readonly string[]): string {
   return RUN_COLORS.find((c) => !used.includes(c)) ?? RUN_COLORS[used.length % RUN_COLORS.length];
 }
-
-/** The next free id of the form run-N. */
-export function nextRunId(existing: readonly string[]): string {
-  let n = 1;
-  for (const id of existing) {
-    const match = /^run-(\d+)$/.exec(id);
-    if (match) n = Math.max(n, Number(match[1]) + 1);
-  }
-  return `run-${n}`;
-}

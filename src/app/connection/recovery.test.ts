@@ -27,7 +27,7 @@ function setup(request: BackendRequest = 'auto') {
   );
   const feed = (event: FromWorker) => {
     store.apply(event);
-    recovery.onEvent(event);
+    recovery.apply(event);
   };
   feed({ type: 'ready', runId: null, step: 0, backend: 'webgpu', reason: 'test', adapter: null });
   for (const id of ['run-1', 'run-2']) feed({ type: 'runCreated', runId: id, step: 0, config: presetConfig('tiny') });

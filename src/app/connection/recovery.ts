@@ -7,7 +7,9 @@
 import type { BackendRequest } from '../../config';
 import type { FromWorker, ToWorker } from '../../protocol';
 import type { MemoryReport, SimulatedFault } from '../../worker/faultMessages';
-import type { StatusAction, TrainerStore } from '../training/trainerStore';
+import type { TrainerStore } from '../training/trainerStore';
+import type { StatusAction } from '../common/statusLine';
+import type { WorkerEventSink } from './workerEvents';
 
 export interface RecoveryDeps {
   store: TrainerStore;
@@ -47,7 +49,7 @@ interface Recovering {
   restored: Map<string, number>;
 }
 
-export class RecoveryController {
+export class RecoveryController implements WorkerEventSink {
   private recovering: Recovering | null = null;
   private restarts: number[] = [];
   private count = 0;
@@ -62,28 +64,30 @@ export class RecoveryController {
     if (new URLSearchParams(search).get('testHooks') === '1') this.installTestHooks();
   }
 
-  onEvent(event: FromWorker): void {
+  apply(event: FromWorker): boolean {
     switch (event.type) {
       case 'ready':
         this.backend = event.backend;
-        return;
+        return true;
       case 'deviceLost': {
         // WebGPU is what failed: the new worker uses wasm, which needs no device.
         const backend: BackendRequest = event.backend === 'webgpu' ? 'wasm' : this.deps.backendRequest();
         this.workerDied(`The ${event.backend} device was lost: ${event.message}`, backend);
-        return;
+        return true;
       }
       case 'memoryReport':
         for (const resolve of this.memoryWaiters.splice(0)) resolve(event.memory);
-        return;
+        return true;
       case 'runRestored':
-        if (this.recovering && event.runId) this.recovering.restored.set(event.runId, event.step);
-        return;
+        if (!this.recovering || !event.runId) return false;
+        this.recovering.restored.set(event.runId, event.step);
+        return true;
       case 'sessionRestored':
-        if (this.recovering) this.finish(this.recovering);
-        return;
+        if (!this.recovering) return false;
+        this.finish(this.recovering);
+        return true;
       default:
-        return;
+        return false;
     }
   }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../config';
 import type { DatasetSummary } from '../../data/datasetTypes';
 import type { FromWorker, ToWorker } from '../../protocol';
+import { WorkerEvents } from '../connection/workerEvents';
 import { DatasetController } from './datasetController';
 import { TrainerStore } from '../training/trainerStore';
 
@@ -20,11 +21,16 @@ function harness() {
   const store = new TrainerStore();
   let clock = 0;
   const config = presetConfig('tiny');
-  const controller = new DatasetController({ post: (m) => posted.push(m), store, runConfig: () => config, now: () => clock });
-  const deliver = (event: FromWorker) => {
-    store.apply(event);
-    controller.onEvent(event);
-  };
+  const events = new WorkerEvents();
+  const controller = new DatasetController({
+    post: (m) => posted.push(m),
+    store,
+    newRunId: () => events.newRunId(),
+    runConfig: () => config,
+    now: () => clock,
+  });
+  events.add(store, controller);
+  const deliver = (event: FromWorker) => events.dispatch(event);
   const addRun = (runId: string) => deliver({ type: 'runCreated', runId, step: 0, config });
   return { posted, store, controller, actions: controller.actions(), deliver, addRun, config, tick: (ms: number) => (clock += ms) };
 }

@@ -1,12 +1,13 @@
-// The UI side of dataset imports (issue 3): starting an import from picked or dropped files, asking
-// before a new dataset replaces runs, cancelling, the import rate, the class thumbnails, and, when a new
-// dataset is ready, replacing the runs with one fresh run on it. Pure TypeScript (no React, no DOM
-// beyond File), testable in Node; useTrainer owns one and routes every worker event through it.
+// The UI side of dataset imports: starting an import from picked or dropped files, asking before a new
+// dataset replaces runs, cancelling, the import rate, the class thumbnails, and, when a new dataset is
+// ready, replacing the runs with one fresh run on it. Pure TypeScript (no React, no DOM beyond File),
+// testable in Node; the connection owns one and routes every worker event through it.
 
 import type { RunConfig } from '../../config';
 import type { FromWorker, ToWorker } from '../../protocol';
 import type { ClassThumbnails } from '../../data/datasetTypes';
-import { nextRunId } from '../../runPresets';
+import { ThrottledStore } from '../common/throttledStore';
+import type { WorkerEventSink } from '../connection/workerEvents';
 import type { TrainerStore } from '../training/trainerStore';
 
 export interface DatasetUiState {
@@ -19,6 +20,7 @@ export interface DatasetUiState {
   thumbnails: ClassThumbnails | null;
   /** The last finished import, timed from asking for it to its summary arriving. */
   lastImport: { images: number; seconds: number } | null;
+  version: number;
 }
 
 export interface DatasetActions {
@@ -36,6 +38,8 @@ export interface DatasetActions {
 export interface DatasetDeps {
   post(message: ToWorker): void;
   store: TrainerStore;
+  /** A run id never used on this page (WorkerEvents.newRunId). */
+  newRunId(): string;
   /** The configuration of the run that replaces the old ones (the current preset and its image size). */
   runConfig(): RunConfig;
   now?: () => number;
@@ -44,26 +48,16 @@ export interface DatasetDeps {
 /** A rate shown before this much of a phase has passed is mostly noise. */
 const MIN_RATE_WINDOW_MS = 300;
 
-export class DatasetController {
-  private state: DatasetUiState = { pendingReplace: null, importing: 0, rate: null, thumbnails: null, lastImport: null };
-  private readonly listeners = new Set<() => void>();
+export class DatasetController extends ThrottledStore<DatasetUiState> implements WorkerEventSink {
   private pending: { files: File[]; paths?: string[] } | null = null;
   private phase: { name: string; at: number; done: number } | null = null;
   private startedAt: number | null = null;
-  /** Every run id seen, so a replacement run never reuses an id (and so stale view data) of a deleted one. */
-  private readonly seenRunIds = new Set<string>();
   private readonly now: () => number;
 
   constructor(private readonly deps: DatasetDeps) {
+    super({ pendingReplace: null, importing: 0, rate: null, thumbnails: null, lastImport: null, version: 0 });
     this.now = deps.now ?? (() => performance.now());
   }
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  getSnapshot = (): DatasetUiState => this.state;
 
   actions(): DatasetActions {
     return {
@@ -95,38 +89,29 @@ export class DatasetController {
    * one fresh run is created on the new data. The first dataset has no runs and just gets run-1.
    */
   replaceRuns(): void {
-    const runs = this.deps.store.getSnapshot().runs;
-    for (const run of runs) {
-      this.seenRunIds.add(run.id);
-      this.deps.post({ type: 'deleteRun', runId: run.id });
-    }
-    const runId = nextRunId([...this.seenRunIds]);
-    this.seenRunIds.add(runId);
-    this.deps.post({ type: 'createRun', runId, config: this.deps.runConfig() });
+    for (const run of this.deps.store.getSnapshot().runs) this.deps.post({ type: 'deleteRun', runId: run.id });
+    this.deps.post({ type: 'createRun', runId: this.deps.newRunId(), config: this.deps.runConfig() });
   }
 
-  onEvent(event: FromWorker): void {
+  /** Applies a worker event; false when it was not this store's. */
+  apply(event: FromWorker): boolean {
     switch (event.type) {
-      case 'runCreated':
-        if (event.runId) this.seenRunIds.add(event.runId);
-        return;
       case 'datasetProgress':
-        this.onProgress(event.phase, event.done);
-        return;
+        return this.changes(() => this.onProgress(event.phase, event.done));
       case 'datasetReady': {
         const images = event.summary.trainCount + event.summary.testCount;
         const seconds = this.startedAt === null ? null : (this.now() - this.startedAt) / 1000;
-        this.finishOne({ thumbnails: null, lastImport: seconds === null ? this.state.lastImport : { images, seconds } });
-        return;
+        this.finishOne({ thumbnails: null, lastImport: seconds === null ? this.getSnapshot().lastImport : { images, seconds } });
+        return true;
       }
       case 'datasetStopped':
         this.finishOne({});
-        return;
+        return true;
       case 'datasetThumbnails':
         this.update({ thumbnails: event.thumbnails });
-        return;
+        return true;
       default:
-        return;
+        return false;
     }
   }
 
@@ -146,11 +131,11 @@ export class DatasetController {
   private start(files: File[], paths?: string[]): void {
     // The latest pick wins: an import still running is cancelled (it reports 'cancelled' and keeps
     // nothing), then the worker's queue runs this one.
-    if (this.state.importing > 0) this.deps.post({ type: 'cancelImport' });
+    if (this.getSnapshot().importing > 0) this.deps.post({ type: 'cancelImport' });
     this.deps.post({ type: 'loadDataset', source: { kind: 'files', files, paths }, imageSize: this.deps.runConfig().model.imageSize });
     this.startedAt = this.now();
     this.phase = null;
-    this.update({ importing: this.state.importing + 1, rate: null });
+    this.update({ importing: this.getSnapshot().importing + 1, rate: null });
   }
 
   private onProgress(phase: string, done: number): void {
@@ -159,7 +144,7 @@ export class DatasetController {
     if (this.startedAt === null) this.startedAt = at;
     if (!this.phase || this.phase.name !== phase || done < this.phase.done) {
       this.phase = { name: phase, at, done };
-      if (this.state.rate) this.update({ rate: null });
+      if (this.getSnapshot().rate) this.update({ rate: null });
       return;
     }
     const elapsed = at - this.phase.at;
@@ -167,8 +152,8 @@ export class DatasetController {
     this.update({ rate: { phase, perSecond: ((done - this.phase.done) * 1000) / elapsed } });
   }
 
-  private finishOne(patch: Partial<DatasetUiState>): void {
-    const importing = Math.max(0, this.state.importing - 1);
+  private finishOne(patch: Partial<Omit<DatasetUiState, 'version'>>): void {
+    const importing = Math.max(0, this.getSnapshot().importing - 1);
     if (importing === 0) {
       this.startedAt = null;
       this.phase = null;
@@ -179,10 +164,5 @@ export class DatasetController {
   private clearPending(): void {
     this.pending = null;
     this.update({ pendingReplace: null });
-  }
-
-  private update(patch: Partial<DatasetUiState>): void {
-    this.state = { ...this.state, ...patch };
-    for (const listener of this.listeners) listener();
   }
 }

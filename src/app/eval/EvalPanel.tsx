@@ -9,7 +9,7 @@ import { EvalTable } from './EvalTable';
 import { TradeoffPlot } from './TradeoffPlot';
 import { latestEval, runningFraction, type EvalState } from './evalStore';
 import type { EvalActions } from './evalActions';
-import type { RunView } from '../training/trainerStore';
+import type { RunView } from '../training/runView';
 import './eval.css';
 
 interface EvalPanelProps {

@@ -2,7 +2,7 @@
 
 import type { EvalState } from './evalStore';
 import { formatMetric, tableRows } from './evalView';
-import type { RunView } from '../training/trainerStore';
+import type { RunView } from '../training/runView';
 
 export function EvalTable({ runs, evals }: { runs: RunView[]; evals: EvalState }) {
   const rows = tableRows(runs, evals);

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { CartesianGrid, Legend, ResponsiveContainer, Scatter, ScatterChart, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EvalState } from './evalStore';
 import { OOD_SCORE_LABELS, tradeoffPoints, type OodScoreKey, type TradeoffPoint } from './evalView';
-import type { RunView } from '../training/trainerStore';
+import type { RunView } from '../training/runView';
 
 function pointShape(point: TradeoffPoint) {
   // A custom shape so each point carries a test id and its run (Recharts' own symbols carry neither).

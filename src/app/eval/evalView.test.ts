@@ -3,7 +3,7 @@ import { presetConfig } from '../../config';
 import type { EvalResults } from '../../eval/evalTypes';
 import { initialEvalState, reduceEval } from './evalStore';
 import { formatMetric, tableRows, tradeoffPoints } from './evalView';
-import type { RunView } from '../training/trainerStore';
+import type { RunView } from '../training/runView';
 
 function run(id: string, color: string): RunView {
   const config = presetConfig('tiny');

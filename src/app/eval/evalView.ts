@@ -3,7 +3,7 @@
 
 import type { EvalResults } from '../../eval/evalTypes';
 import { latestEval, type EvalRecord, type EvalState } from './evalStore';
-import type { RunView } from '../training/trainerStore';
+import type { RunView } from '../training/runView';
 
 /** Which OOD score the trade-off plot's y axis shows. */
 export type OodScoreKey = 'oodAurocFeature' | 'oodAurocBpd';

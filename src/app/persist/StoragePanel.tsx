@@ -5,8 +5,9 @@ import { useMemo, useState } from 'react';
 import { formatBytes } from '../../data/limits';
 import type { StorageInfo } from '../../persist/messages';
 import { historyDigest } from './historyDigest';
-import type { RunView } from '../training/trainerStore';
-import type { TrainerActions } from '../connection/useTrainer';
+import type { RunView } from '../training/runView';
+import type { RunActions } from '../training/runsController';
+import type { PersistActions } from './persistController';
 import { useStorageEstimate } from './useStorageEstimate';
 import './storage.css';
 
@@ -15,7 +16,7 @@ interface Props {
   runs: RunView[];
   selectedRunId: string | null;
   version: number;
-  actions: TrainerActions;
+  actions: PersistActions & Pick<RunActions, 'deleteRun'>;
 }
 
 function Usage({ storage }: { storage: StorageInfo | null }) {

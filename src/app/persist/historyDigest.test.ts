@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { historyDigest } from './historyDigest';
-import type { MetricPoint } from '../training/trainerStore';
+import type { MetricPoint } from '../training/runView';
 
 const point = (step: number, lossTotal: number): MetricPoint => ({
   step,

@@ -1,7 +1,7 @@
 // A short fingerprint of a run's history (steps and losses, bit for bit), shown on each stored run so a
 // person, or a test, can see at a glance that an imported or restored run has exactly the same history.
 
-import type { MetricPoint } from '../training/trainerStore';
+import type { MetricPoint } from '../training/runView';
 
 export function historyDigest(history: readonly MetricPoint[]): string {
   const floats = new Float64Array(1);

@@ -1,25 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../config';
 import type { FromWorker, ToWorker } from '../../protocol';
+import { WorkerEvents } from '../connection/workerEvents';
 import { PersistController } from './persistController';
 import { TrainerStore } from '../training/trainerStore';
 
 function harness() {
   const store = new TrainerStore();
   const posted: { message: ToWorker; transfer?: Transferable[] }[] = [];
-  const announced: FromWorker[] = [];
   const downloads: string[] = [];
+  const events = new WorkerEvents();
   const controller = new PersistController({
     post: (message, transfer) => posted.push({ message, transfer }),
     store,
-    announce: (created) => announced.push(created),
+    newRunId: () => events.newRunId(),
     download: (name) => downloads.push(name),
   });
-  const apply = (event: FromWorker) => {
-    store.apply(event);
-    controller.onEvent(event);
-  };
-  return { store, posted, announced, downloads, controller, apply };
+  events.add(store, controller);
+  const apply = (event: FromWorker) => events.dispatch(event);
+  return { store, posted, events, downloads, controller, apply };
 }
 
 const config = presetConfig('tiny');
@@ -62,7 +61,8 @@ describe('PersistController and the store', () => {
       [3, 3.5],
     ]);
     expect(run.hyperChanges.map((c) => [c.step, c.hyper.lr])).toEqual([[3, 0.01]]);
-    expect(h.announced).toEqual([{ type: 'runCreated', runId: 'run-3', step: 3, config, forkedFrom: { runId: 'run-1', step: 1 } }]);
+    // The restored run's id is taken, as a created run's is.
+    expect(h.events.newRunId()).toBe('run-4');
     expect(h.store.getSnapshot().status.text).toBe('Restored run-3');
     h.apply({ type: 'sessionRestored', runId: null, step: 0, runs: 1 });
     expect(h.controller.restoring).toBe(false);

@@ -1,10 +1,10 @@
-// The UI side of persistence (issue 6): restore on reload, run export (a download) and import (a
-// file read and handed to the worker), and the storage commands. Pure TypeScript (no React); useTrainer
-// owns one and routes every worker event through it.
+// The UI side of persistence: restore on reload, run export (a download) and import (a file read and
+// handed to the worker), and the storage commands. Pure TypeScript (no React); the connection owns one
+// and routes every worker event through it.
 
 import type { FromWorker, ToWorker } from '../../protocol';
-import { nextRunId } from '../../runPresets';
 import { MAX_BUNDLE_BYTES } from '../../persist/messages';
+import type { WorkerEventSink } from '../connection/workerEvents';
 import type { TrainerStore } from '../training/trainerStore';
 
 export interface PersistActions {
@@ -20,45 +20,30 @@ export interface PersistActions {
 export interface PersistDeps {
   post(message: ToWorker, transfer?: Transferable[]): void;
   store: TrainerStore;
-  /** Tells the other controllers about a restored or imported run as if it had just been created. */
-  announce(created: Extract<FromWorker, { type: 'runCreated' }>): void;
+  /** A run id never used on this page (WorkerEvents.newRunId). */
+  newRunId(): string;
   download(fileName: string, bytes: Uint8Array): void;
 }
 
-export class PersistController {
+export class PersistController implements WorkerEventSink {
   /** True until the worker has restored what it could; no first run is created meanwhile. */
   restoring = true;
-  /** Every run id known (open, restored or stored), so an imported run never reuses one. */
-  private readonly seen = new Set<string>();
 
   constructor(private readonly deps: PersistDeps) {}
 
-  onEvent(event: FromWorker): void {
+  apply(event: FromWorker): boolean {
     switch (event.type) {
-      case 'runCreated':
-        if (event.runId) this.seen.add(event.runId);
-        return;
-      case 'runRestored': {
-        if (!event.runId) return;
-        this.seen.add(event.runId);
-        const { runId, step, config, forkedFrom } = event;
-        this.deps.announce({ type: 'runCreated', runId, step, config, ...(forkedFrom ? { forkedFrom } : {}) });
-        return;
-      }
       case 'sessionRestored':
         this.restoring = false;
-        return;
-      case 'storageInfo':
-        for (const run of event.info.runs) this.seen.add(run.id);
-        return;
+        return true;
       case 'runExported': {
         this.deps.download(event.fileName, event.bytes);
         const notes = event.notes.length > 0 ? ` (${event.notes.join('; ')})` : '';
         this.deps.store.setStatus({ kind: 'info', text: `Exported ${event.runId} at step ${event.step} as ${event.fileName}${notes}` });
-        return;
+        return true;
       }
       default:
-        return;
+        return false;
     }
   }
 
@@ -96,8 +81,7 @@ export class PersistController {
       });
       return;
     }
-    const runId = nextRunId([...this.seen, ...store.getSnapshot().runs.map((r) => r.id)]);
-    this.seen.add(runId);
+    const runId = this.deps.newRunId();
     store.setStatus({ kind: 'info', text: `Importing ${file.name}…` });
     post({ type: 'importRun', runId, fileName: file.name, bytes }, [bytes.buffer]);
   }

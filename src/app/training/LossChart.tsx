@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceDot, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { downsample } from './downsample';
-import type { MetricPoint, RunView } from './trainerStore';
+import type { MetricPoint, RunView } from './runView';
 
 const MAX_POINTS = 800;
 

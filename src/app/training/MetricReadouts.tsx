@@ -1,4 +1,4 @@
-import type { RunView } from './trainerStore';
+import type { RunView } from './runView';
 import { Readout } from '../common/Readout';
 
 export function MetricReadouts({ run }: { run: RunView | null }) {

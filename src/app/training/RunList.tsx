@@ -3,12 +3,22 @@
 
 import { useState } from 'react';
 import { MAX_RUNS, RUN_PRESETS, type RunPresetName } from '../../runPresets';
-import type { TrainerActions } from '../connection/useTrainer';
-import type { RunView } from './trainerStore';
+import type { RunActions, TrainingActions } from './runsController';
+import type { RunView } from './runView';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
-function RunRow({ run, selected, actions, canDelete }: { run: RunView; selected: boolean; actions: TrainerActions; canDelete: boolean }) {
+function RunRow({
+  run,
+  selected,
+  actions,
+  canDelete,
+}: {
+  run: RunView;
+  selected: boolean;
+  actions: RunActions & TrainingActions;
+  canDelete: boolean;
+}) {
   const training = run.status === 'training';
   return (
     <li
@@ -40,7 +50,15 @@ function RunRow({ run, selected, actions, canDelete }: { run: RunView; selected:
   );
 }
 
-export function RunList({ runs, selectedRunId, actions }: { runs: RunView[]; selectedRunId: string | null; actions: TrainerActions }) {
+export function RunList({
+  runs,
+  selectedRunId,
+  actions,
+}: {
+  runs: RunView[];
+  selectedRunId: string | null;
+  actions: RunActions & TrainingActions;
+}) {
   const [preset, setPreset] = useState<RunPresetName>('generative');
   const full = runs.length >= MAX_RUNS;
   return (

@@ -1,8 +1,8 @@
 // Start, pause, single step and the four live sliders of the selected run.
 
 import { HYPER_RANGES, type HyperParams } from '../../config';
-import type { TrainerActions } from '../connection/useTrainer';
-import type { RunView } from './trainerStore';
+import type { TrainingActions } from './runsController';
+import type { RunView } from './runView';
 
 interface SliderSpec {
   key: keyof HyperParams;
@@ -57,7 +57,7 @@ function HyperSlider({
   );
 }
 
-export function TrainingControls({ run, actions }: { run: RunView | null; actions: TrainerActions }) {
+export function TrainingControls({ run, actions }: { run: RunView | null; actions: TrainingActions }) {
   const training = run?.status === 'training';
   return (
     <section className="panel controls" aria-label="Training controls">

@@ -2,7 +2,8 @@
 // steps after the checkpoint (they will be trained again), and the status line offers a lower rate.
 
 import type { HyperParams } from '../../config';
-import type { RunView, StatusLine } from './trainerStore';
+import type { StatusLine } from '../common/statusLine';
+import type { RunView } from './runView';
 
 export function rewindRun(run: RunView, step: number, hyper: HyperParams): RunView {
   return {

@@ -1,55 +1,18 @@
-// What the UI knows about the worker, built only from worker events. Pure TypeScript (no React, no DOM)
-// so it can be tested in Node. Listeners are notified at most `maxRendersPerSecond` times a second:
-// training never waits for rendering, and rendering never falls behind training.
+// What the UI knows about the worker, built only from worker events: the backend, the dataset, every
+// run with its curve, the selection, the status line, evaluations and storage. Pure TypeScript (no
+// React, no DOM) so it can be tested in Node; listeners hear of changes at most ten times a second.
 
-import type { BackendName, HyperParams, RunConfig } from '../../config';
+import type { BackendName, HyperParams } from '../../config';
 import type { DatasetSummary } from '../../data/datasetTypes';
-import type { FromWorker } from '../../protocol';
-import type { RunStatus, StepMetrics } from '../../runTypes';
-import { nextRunColor } from '../../runPresets';
-import { initialEvalState, reduceEval, type EvalState } from '../eval/evalStore';
 import type { StorageInfo } from '../../persist/messages';
+import type { FromWorker } from '../../protocol';
+import { nextRunColor } from '../../runPresets';
+import type { StepMetrics } from '../../runTypes';
+import type { StatusLine } from '../common/statusLine';
+import { ThrottledStore } from '../common/throttledStore';
+import { initialEvalState, reduceEval, type EvalState } from '../eval/evalStore';
 import { rewindRun, rewindStatus } from './rewind';
-
-export interface MetricPoint extends StepMetrics {
-  step: number;
-}
-
-export interface HyperChange {
-  step: number;
-  hyper: HyperParams;
-}
-
-export interface RunView {
-  id: string;
-  config: RunConfig;
-  status: RunStatus;
-  step: number;
-  /** The values the sliders show; the worker applies them from its next step. */
-  hyper: HyperParams;
-  history: MetricPoint[];
-  /** Steps where the hyperparameters actually used differ from the previous step's. */
-  hyperChanges: HyperChange[];
-  lastHyperUsed: HyperParams | null;
-  /** The run's colour in every chart and list; kept for its lifetime. */
-  color: string;
-  /** The run and step it was forked from; null for a run trained from scratch. */
-  forkedFrom: { runId: string; step: number } | null;
-}
-
-/** A button offered with a status line (issue 7: resume a diverged run at a lower learning rate). */
-export interface StatusAction {
-  kind: 'resumeWithLr';
-  runId: string;
-  lr: number;
-  label: string;
-}
-
-export interface StatusLine {
-  kind: 'info' | 'error';
-  text: string;
-  action?: StatusAction;
-}
+import type { RunView } from './runView';
 
 export interface TrainerSnapshot {
   backend: { name: BackendName; reason: string; adapter: string | null } | null;
@@ -58,9 +21,9 @@ export interface TrainerSnapshot {
   runs: RunView[];
   selectedRunId: string | null;
   status: StatusLine;
-  /** Evaluation suite state (issue 5), reduced in evalStore.ts. */
+  /** The evaluation suite's state, reduced in eval/evalStore.ts. */
   evals: EvalState;
-  /** What IndexedDB holds (issue 6); null until the worker has opened it. */
+  /** What IndexedDB holds; null until the worker has opened it. */
   storage: StorageInfo | null;
   version: number;
 }
@@ -69,33 +32,27 @@ function sameHyper(a: HyperParams, b: HyperParams): boolean {
   return a.lambdaCon === b.lambdaCon && a.lambdaGen === b.lambdaGen && a.tau === b.tau && a.lr === b.lr;
 }
 
-export class TrainerStore {
-  private state: TrainerSnapshot = {
-    backend: null,
-    dataset: null,
-    progress: null,
-    runs: [],
-    selectedRunId: null,
-    status: { kind: 'info', text: 'Starting the training worker…' },
-    evals: initialEvalState(),
-    storage: null,
-    version: 0,
-  };
-  private readonly listeners = new Set<() => void>();
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastFlush = 0;
-
-  constructor(private readonly maxRendersPerSecond = 10) {}
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  getSnapshot = (): TrainerSnapshot => this.state;
+export class TrainerStore extends ThrottledStore<TrainerSnapshot> {
+  constructor(maxRendersPerSecond?: number) {
+    super(
+      {
+        backend: null,
+        dataset: null,
+        progress: null,
+        runs: [],
+        selectedRunId: null,
+        status: { kind: 'info', text: 'Starting the training worker…' },
+        evals: initialEvalState(),
+        storage: null,
+        version: 0,
+      },
+      maxRendersPerSecond,
+    );
+  }
 
   selectedRun(): RunView | null {
-    return this.state.runs.find((run) => run.id === this.state.selectedRunId) ?? null;
+    const { runs, selectedRunId } = this.getSnapshot();
+    return runs.find((run) => run.id === selectedRunId) ?? null;
   }
 
   setStatus(status: StatusLine): void {
@@ -110,9 +67,15 @@ export class TrainerStore {
     this.updateRun(runId, (run) => ({ ...run, hyper: { ...run.hyper, ...patch } }));
   }
 
-  apply(event: FromWorker): void {
-    const evals = reduceEval(this.state.evals, event);
-    if (evals !== this.state.evals) this.update({ evals });
+  /** Applies a worker event; false when it was not this store's. */
+  apply(event: FromWorker): boolean {
+    return this.changes(() => this.reduce(event));
+  }
+
+  private reduce(event: FromWorker): void {
+    const evals = reduceEval(this.getSnapshot().evals, event);
+    if (evals !== this.getSnapshot().evals) this.update({ evals });
+    const state = this.getSnapshot();
     switch (event.type) {
       case 'ready':
         this.update({
@@ -144,18 +107,18 @@ export class TrainerStore {
           history: [],
           hyperChanges: [],
           lastHyperUsed: null,
-          color: nextRunColor(this.state.runs.map((r) => r.color)),
+          color: nextRunColor(state.runs.map((r) => r.color)),
           forkedFrom: event.forkedFrom ?? null,
         };
-        this.update({ runs: [...this.state.runs, run], selectedRunId: this.state.selectedRunId ?? run.id });
+        this.update({ runs: [...state.runs, run], selectedRunId: state.selectedRunId ?? run.id });
         return;
       }
       case 'runRestored': {
         // A run back from a checkpoint or a file: created like any run, then its history replayed
         // through the same cases as live events, so curves, marks and evaluations come back as they were.
         const { runId, step, config, forkedFrom } = event;
-        this.apply({ type: 'runCreated', runId, step, config, ...(forkedFrom ? { forkedFrom } : {}) });
-        for (const past of event.history) this.apply(past);
+        this.reduce({ type: 'runCreated', runId, step, config, ...(forkedFrom ? { forkedFrom } : {}) });
+        for (const past of event.history) this.reduce(past);
         if (event.runId)
           this.updateRun(event.runId, (run) => ({ ...run, status: event.status, step: event.step, hyper: { ...event.hyper } }));
         this.update({ status: { kind: 'info', text: event.message } });
@@ -165,8 +128,8 @@ export class TrainerStore {
         this.update({ storage: event.info });
         return;
       case 'runDeleted': {
-        const runs = this.state.runs.filter((run) => run.id !== event.runId);
-        const selectedRunId = runs.some((run) => run.id === this.state.selectedRunId) ? this.state.selectedRunId : (runs[0]?.id ?? null);
+        const runs = state.runs.filter((run) => run.id !== event.runId);
+        const selectedRunId = runs.some((run) => run.id === state.selectedRunId) ? state.selectedRunId : (runs[0]?.id ?? null);
         this.update({ runs, selectedRunId });
         return;
       }
@@ -197,22 +160,6 @@ export class TrainerStore {
   }
 
   private updateRun(runId: string, change: (run: RunView) => RunView): void {
-    this.update({ runs: this.state.runs.map((run) => (run.id === runId ? change(run) : run)) });
-  }
-
-  private update(patch: Partial<TrainerSnapshot>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer !== null) return;
-    const interval = 1000 / this.maxRendersPerSecond;
-    const wait = Math.max(0, this.lastFlush + interval - Date.now());
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = null;
-      this.lastFlush = Date.now();
-      for (const listener of this.listeners) listener();
-    }, wait);
+    this.update({ runs: this.getSnapshot().runs.map((run) => (run.id === runId ? change(run) : run)) });
   }
 }

@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { VIEW_LIMITS, type UmapParams } from '../../viewTypes';
 import { classColor, OOD_COLOR } from './embeddingGeometry';
 import { EmbeddingCanvas } from './EmbeddingCanvas';
-import type { TrainerActions } from '../connection/useTrainer';
+import type { ViewActions } from './viewsController';
 import type { RunViews, ViewSnapshot } from './viewStore';
 
 function NumberField({
@@ -44,7 +44,7 @@ function NumberField({
   );
 }
 
-function UmapControls({ params, views, actions }: { params: UmapParams; views: ViewSnapshot; actions: TrainerActions }) {
+function UmapControls({ params, views, actions }: { params: UmapParams; views: ViewSnapshot; actions: ViewActions }) {
   const umap = views.umap;
   const running = umap?.state === 'running';
   const maxNeighbours = Math.max(2, (views.probe?.count ?? 3) - 1);
@@ -112,7 +112,7 @@ function UmapControls({ params, views, actions }: { params: UmapParams; views: V
   );
 }
 
-export function EmbeddingPanel({ runViews, views, actions }: { runViews: RunViews; views: ViewSnapshot; actions: TrainerActions }) {
+export function EmbeddingPanel({ runViews, views, actions }: { runViews: RunViews; views: ViewSnapshot; actions: ViewActions }) {
   const [showOod, setShowOod] = useState(true);
   const probe = views.probe;
   // UMAP only when this run has one; otherwise the live PCA.

@@ -5,7 +5,7 @@
 import { useEffect, useRef } from 'react';
 import { VIEW_LIMITS, type SampleGrid } from '../../viewTypes';
 import { putImage } from '../common/pixelTiles';
-import type { TrainerActions } from '../connection/useTrainer';
+import type { ViewActions } from './viewsController';
 import type { StepFrame, ViewSnapshot } from './viewStore';
 
 const GAP = 6;
@@ -95,7 +95,7 @@ export function SamplesPanel({
 }: {
   samples: StepFrame<SampleGrid> | null;
   views: ViewSnapshot;
-  actions: TrainerActions;
+  actions: ViewActions;
 }) {
   const { settings } = views;
   const originals = views.probe && samples && views.probe.size === samples.value.size ? views.probe.pixels : null;

@@ -1,7 +1,7 @@
 // What the live views show, built only from worker events (probe set, embedding frames, samples, UMAP
 // progress) plus the view settings the person chose. Pure TypeScript, testable in Node. Kept apart
 // from TrainerStore because its payloads are big typed arrays that arrive every K steps, not every
-// step; listeners are notified at most `maxRendersPerSecond` times a second all the same.
+// step; its listeners hear of changes at most ten times a second all the same.
 
 import type { FromWorker } from '../../protocol';
 import {
@@ -15,6 +15,8 @@ import {
   type UmapState,
   type ViewSettings,
 } from '../../viewTypes';
+import { ThrottledStore } from '../common/throttledStore';
+import type { WorkerEventSink } from '../connection/workerEvents';
 
 export interface StepFrame<T> {
   step: number;
@@ -48,41 +50,34 @@ export interface ViewSnapshot {
 
 const EMPTY: RunViews = { pca: null, umap: null, samples: null };
 
-export class ViewStore {
-  private state: ViewSnapshot = {
-    probe: null,
-    byRun: new Map(),
-    umap: null,
-    settings: DEFAULT_VIEW_SETTINGS,
-    umapParams: DEFAULT_UMAP_PARAMS,
-    projection: 'pca',
-    version: 0,
-  };
-  private readonly listeners = new Set<() => void>();
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
-  private lastFlush = 0;
-
-  constructor(private readonly maxRendersPerSecond = 10) {}
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  };
-
-  getSnapshot = (): ViewSnapshot => this.state;
+export class ViewStore extends ThrottledStore<ViewSnapshot> implements WorkerEventSink {
+  constructor(maxRendersPerSecond?: number) {
+    super(
+      {
+        probe: null,
+        byRun: new Map(),
+        umap: null,
+        settings: DEFAULT_VIEW_SETTINGS,
+        umapParams: DEFAULT_UMAP_PARAMS,
+        projection: 'pca',
+        version: 0,
+      },
+      maxRendersPerSecond,
+    );
+  }
 
   viewsOf(runId: string | null): RunViews {
-    return (runId && this.state.byRun.get(runId)) || EMPTY;
+    return (runId && this.getSnapshot().byRun.get(runId)) || EMPTY;
   }
 
   setSettings(patch: Partial<ViewSettings>): ViewSettings {
-    const settings = { ...this.state.settings, ...patch };
+    const settings = { ...this.getSnapshot().settings, ...patch };
     this.update({ settings });
     return settings;
   }
 
   setUmapParams(patch: Partial<UmapParams>): UmapParams {
-    const umapParams = { ...this.state.umapParams, ...patch };
+    const umapParams = { ...this.getSnapshot().umapParams, ...patch };
     this.update({ umapParams });
     return umapParams;
   }
@@ -91,65 +86,53 @@ export class ViewStore {
     this.update({ projection });
   }
 
-  /** Returns true when the event was a view event (the caller need not look further). */
+  /** Applies a worker event; false when it was not this store's. */
   apply(event: FromWorker): boolean {
+    return this.changes(() => this.reduce(event));
+  }
+
+  private reduce(event: FromWorker): void {
+    const state = this.getSnapshot();
     switch (event.type) {
       case 'probeSet': {
         // A new dataset makes every earlier frame stale. A new OOD set does not: the probe points and
         // samples stay valid and are shown (without an overlay whose size no longer matches) until the
         // worker's next frame, so the view does not blank out.
-        const sameImages = this.state.probe?.generation === event.probe.generation;
+        const sameImages = state.probe?.generation === event.probe.generation;
         this.update({
           probe: event.probe,
-          byRun: sameImages ? this.state.byRun : new Map(),
-          projection: sameImages ? this.state.projection : 'pca',
+          byRun: sameImages ? state.byRun : new Map(),
+          projection: sameImages ? state.projection : 'pca',
         });
-        return true;
+        return;
       }
       case 'embedding': {
-        if (!event.runId) return true;
+        if (!event.runId) return;
         const frame = { step: event.step, value: event.frame };
         this.patchRun(event.runId, event.frame.method === 'pca' ? { pca: frame } : { umap: frame });
         if (event.frame.method === 'umap') this.update({ projection: 'umap' });
-        return true;
+        return;
       }
       case 'samples':
         if (event.runId) this.patchRun(event.runId, { samples: { step: event.step, value: event.grid } });
-        return true;
+        return;
       case 'umapProgress':
         if (event.runId)
           this.update({ umap: { runId: event.runId, state: event.state, done: event.done, total: event.total, message: event.message } });
-        return true;
+        return;
       case 'runDeleted':
-        if (event.runId && this.state.byRun.has(event.runId)) {
-          const byRun = new Map(this.state.byRun);
+        if (event.runId && state.byRun.has(event.runId)) {
+          const byRun = new Map(state.byRun);
           byRun.delete(event.runId);
           this.update({ byRun });
         }
-        return false;
-      default:
-        return false;
+        return;
     }
   }
 
   private patchRun(runId: string, patch: Partial<RunViews>): void {
-    const byRun = new Map(this.state.byRun);
+    const byRun = new Map(this.getSnapshot().byRun);
     byRun.set(runId, { ...(byRun.get(runId) ?? EMPTY), ...patch });
     this.update({ byRun });
-  }
-
-  private update(patch: Partial<ViewSnapshot>): void {
-    this.state = { ...this.state, ...patch, version: this.state.version + 1 };
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushTimer !== null) return;
-    const wait = Math.max(0, this.lastFlush + 1000 / this.maxRendersPerSecond - Date.now());
-    this.flushTimer = setTimeout(() => {
-      this.flushTimer = null;
-      this.lastFlush = Date.now();
-      for (const listener of this.listeners) listener();
-    }, wait);
   }
 }

@@ -1,27 +1,32 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../config';
-import type { ToWorker } from '../../protocol';
+import type { FromWorker, ToWorker } from '../../protocol';
 import { MAX_RUNS } from '../../runPresets';
-import { RunViewsController } from './runViewsController';
+import { WorkerEvents } from '../connection/workerEvents';
+import { ViewsController } from '../views/viewsController';
+import { RunsController } from './runsController';
 import { TrainerStore } from './trainerStore';
 
+/** The runs and views controllers behind WorkerEvents, in the connection's order. */
 function setup() {
   const posted: ToWorker[] = [];
+  const post = (m: ToWorker) => void posted.push(m);
   const store = new TrainerStore();
-  const controller = new RunViewsController({ post: (m) => posted.push(m), store, baseConfig: () => presetConfig('tiny') });
-  const created = (runId: string, step = 0, forkedFrom?: { runId: string; step: number }) => {
-    const event = { type: 'runCreated' as const, runId, step, config: presetConfig('tiny'), forkedFrom };
-    store.apply(event);
-    controller.onEvent(event);
-  };
-  return { posted, store, controller, runs: controller.runActions(), views: controller.viewActions(), created };
+  const events = new WorkerEvents();
+  const runsController = new RunsController({ post, store, newRunId: () => events.newRunId(), baseConfig: () => presetConfig('tiny') });
+  const viewsController = new ViewsController({ post, selectedRunId: () => store.getSnapshot().selectedRunId });
+  events.add(store, viewsController.store, runsController, viewsController);
+  const deliver = (event: FromWorker) => events.dispatch(event);
+  const created = (runId: string, step = 0, forkedFrom?: { runId: string; step: number }) =>
+    deliver({ type: 'runCreated' as const, runId, step, config: presetConfig('tiny'), forkedFrom });
+  return { posted, store, viewsController, deliver, runs: runsController.actions(), views: viewsController.actions(), created };
 }
 
-describe('RunViewsController', () => {
+describe('RunsController and ViewsController', () => {
   it("new runs take the preset weights on the selected run's config, get fresh ids and are selected", () => {
     const h = setup();
     h.created('run-1');
-    expect(h.posted.at(-1)).toEqual({ type: 'setViews', runId: 'run-1', settings: h.controller.views.getSnapshot().settings });
+    expect(h.posted.at(-1)).toEqual({ type: 'setViews', runId: 'run-1', settings: h.viewsController.store.getSnapshot().settings });
     h.runs.newRun('contrastive');
     const create = h.posted.at(-1);
     expect(create?.type === 'createRun' && create.runId).toBe('run-2');
@@ -39,9 +44,7 @@ describe('RunViewsController', () => {
     h.created('run-2', 5, { runId: 'run-1', step: 5 });
     expect(h.store.selectedRun()?.forkedFrom).toEqual({ runId: 'run-1', step: 5 });
     expect(h.store.selectedRun()?.color).not.toBe(h.store.getSnapshot().runs[0].color);
-    const deleted = { type: 'runDeleted' as const, runId: 'run-2', step: 0 };
-    h.store.apply(deleted);
-    h.controller.onEvent(deleted);
+    h.deliver({ type: 'runDeleted', runId: 'run-2', step: 0 });
     expect(h.store.getSnapshot().selectedRunId).toBe('run-1');
     h.runs.newRun('hybrid');
     expect(h.posted.at(-1)).toMatchObject({ type: 'createRun', runId: 'run-3' });
@@ -57,5 +60,21 @@ describe('RunViewsController', () => {
     h.views.setUmapParams({ nNeighbors: 9 });
     h.views.runUmap();
     expect(h.posted.at(-1)).toMatchObject({ type: 'runUmap', runId: 'run-1', params: { nNeighbors: 9 } });
+  });
+
+  it('a new run never takes the id of a run kept only in storage (its saved data would be overwritten)', () => {
+    const h = setup();
+    h.created('run-1');
+    const stored = (id: string) => ({ id, step: 5, points: 5, preset: 'tiny', datasetName: 'other', loaded: false, savedAt: 0, bytes: 1 });
+    h.deliver({
+      type: 'storageInfo',
+      runId: null,
+      step: 0,
+      info: { available: true, reason: null, checkpointEvery: 50, runs: [stored('run-1'), stored('run-2')], datasets: [], lastError: null },
+    });
+    h.runs.newRun('hybrid');
+    expect(h.posted.at(-1)).toMatchObject({ type: 'createRun', runId: 'run-3' });
+    h.runs.forkRun();
+    expect(h.posted.at(-1)).toMatchObject({ type: 'forkRun', runId: 'run-4', parentId: 'run-1' });
   });
 });

@@ -1,4 +1,4 @@
-import type { StatusAction, StatusLine } from '../training/trainerStore';
+import type { StatusAction, StatusLine } from './statusLine';
 
 export function StatusMessage({ status, onAction }: { status: StatusLine; onAction?: (action: StatusAction) => void }) {
   const action = status.action;

@@ -71,7 +71,9 @@ export class HybridModel {
     let h = x;
     for (let i = from; i < to; i++) {
       const input = h;
-      h = tf.tidy(() => transformerBlock(input, this.params.blocks[i], batch, this.dims.tokens, this.dims.heads, this.mask));
+      h = tf.tidy(() =>
+        transformerBlock(input, this.params.blocks[i], { batch, tokens: this.dims.tokens, heads: this.dims.heads, mask: this.mask }),
+      );
     }
     return h;
   }

@@ -10,7 +10,7 @@ import { dmolNllPerElement } from './dmol';
 import { ntXent } from './losses';
 import { generativeNllNats } from './genHead';
 import { HybridModel } from './model';
-import { MICRO_MODEL } from './testing';
+import { MICRO_MODEL } from './model.testing';
 import { dense, gelu, layerNorm2d } from './ops';
 import type { Block } from './params';
 import { causalMask, readableTransformerBlock, transformerBlock } from './transformer';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig, type HyperParams } from '../config';
 import { augmentViews, cleanView } from './augment';
 import { HybridTrainer, type StepOutputs } from './trainer';
-import { MICRO_MODEL, MICRO_TRAIN, fakeImages, useCpu } from './testing';
+import { MICRO_MODEL, MICRO_TRAIN, fakeImages, useCpu } from './model.testing';
 
 beforeAll(useCpu);
 

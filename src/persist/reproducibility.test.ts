@@ -5,9 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { configFromUrl, configToUrl, type RunConfig } from '../config';
 import { Batcher } from '../data/batcher';
 import { drawViewParams } from '../model/augment';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
-import { MICRO_CONFIG, fakeSet } from './testing';
+import { MICRO_CONFIG, fakeSet } from './persist.testing';
 
 beforeAll(useCpu);
 

@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/store';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import type { DatasetSource } from '../data/datasetTypes';
 import type { FromWorker } from '../protocol';
 import { deviceLock } from './deviceLock';
 import { TrainingRun } from './run';
 import { MemoryStore } from '../persist/memoryStore';
 import { PersistService, type PersistHost } from './persistService';
-import { MICRO_CONFIG, fakeSet } from '../persist/testing';
+import { MICRO_CONFIG, fakeSet } from '../persist/persist.testing';
 
 beforeAll(useCpu);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MICRO_CONFIG } from '../persist/testing';
+import { MICRO_CONFIG } from '../persist/persist.testing';
 import { RunRecorder } from './runRecorder';
 import type { FromWorker } from '../protocol';
 import type { EvalResults } from '../eval/evalTypes';

@@ -2,7 +2,7 @@
 
 import { presetConfig, type RunConfig } from '../config';
 import type { ImageSet } from '../data/store';
-import { MICRO_MODEL, MICRO_TRAIN } from '../model/testing';
+import { MICRO_MODEL, MICRO_TRAIN } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
 import type { RunBundle } from './bundle';
 import { emptyHistory, record } from './history';

@@ -1,7 +1,7 @@
 // Shared fixtures of the worker's view and fork tests (Node, tfjs cpu backend). Not imported by app code.
 import type { RunConfig } from '../config';
 import type { ImageSet } from '../data/store';
-import { MICRO_MODEL, MICRO_TRAIN } from '../model/testing';
+import { MICRO_MODEL, MICRO_TRAIN } from '../model/model.testing';
 
 /** A run config on the micro model (8px images, 4 patches), small enough for CPU tests. */
 export function microRunConfig(seed = 7): RunConfig {

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readNumber, trackConsoleErrors, waitForStep } from './helpers';
 
-// Issue 7: a diverged run is paused and put back at its last good checkpoint; a lost device, a crashed
+// Faults: a diverged run is paused and put back at its last good checkpoint; a lost device, a crashed
 // worker and a hung one end with the runs resumed from their checkpoints; a run too big is refused.
 // Tiny preset on wasm; the faults are caused through ?testHooks=1 (window.hybridLabTest).
 

@@ -1,4 +1,4 @@
-// Side-by-side runs (issue 4): how many, their colours, and the three loss weightings a new run can
+// Side-by-side runs: how many, their colours, and the three loss weightings a new run can
 // start from. Pure: used by the worker (the limit) and the UI (menus, colours).
 
 import type { HyperParams } from './config';

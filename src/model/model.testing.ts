@@ -27,7 +27,7 @@ export interface DmolCase {
   bits_per_dim: number;
 }
 
-/** The reference vectors of DESIGN §6 (../shared/reference, sibling of the repository). */
+/** The reference vectors of docs/model.md#reference-values (../shared/reference, beside the checkout). */
 export function loadReference(): { nt_xent: NtXentCase[]; dmol: DmolCase[] } {
   const file = path.resolve(__dirname, '../../../shared/reference/loss_vectors.json');
   return JSON.parse(fs.readFileSync(file, 'utf8'));

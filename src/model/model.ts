@@ -1,4 +1,4 @@
-// The hybrid model of DESIGN §1 as forward functions over the variables: patch tokens, encoder,
+// The hybrid model of docs/model.md as forward functions over the variables: patch tokens, encoder,
 // representation r(x), contrastive head, decoder and the discretised-logistic-mixture head.
 // All methods are pure tensor code meant to run inside the caller's tf.tidy / gradient closure.
 import * as tf from '@tensorflow/tfjs';

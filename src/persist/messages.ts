@@ -1,5 +1,5 @@
-// The messages of persistence (issue 6), joined into protocol.ts's unions: storage, restore on reload,
-// run export and import. Type-only; the worker side is persistService.ts, the UI side StoragePanel.
+// The messages of persistence, joined into protocol.ts's unions: storage, restore on reload,
+// run export and import. Type-only; the worker side is worker/persistService.ts, the UI side app/persist/.
 
 import type { HyperParams, RunConfig } from '../config';
 import type { HistoryEvent, RunStatus } from '../runTypes';

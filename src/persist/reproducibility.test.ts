@@ -1,4 +1,4 @@
-// Issue 6, reproducibility: every random choice of a run (initial weights, data order, augmentations)
+// Reproducibility: every random choice of a run (initial weights, data order, augmentations)
 // comes from config.train.seed, so the same seed and backend give the same losses, and the seed is in
 // the URL whenever it is not the default.
 import { beforeAll, describe, expect, it } from 'vitest';

@@ -36,7 +36,7 @@ export function datasetName(paths: readonly string[]): string {
 }
 
 export async function loadDataset(source: DatasetSource, options: ImportOptions): Promise<Dataset> {
-  // Kept in IndexedDB already decoded (issue 6): no import, no progress to show.
+  // Kept in IndexedDB already decoded: no import, no progress to show.
   if (source.kind === 'stored') return loadStoredDataset(source.id, source.name, options.imageSize);
   if (source.kind === 'url') {
     options.onProgress?.({ phase: 'downloading', done: 0, total: 2 });

@@ -1,4 +1,4 @@
-// Connects fault handling (issue 7) to the worker's scheduler and storage, so worker.ts only needs a
+// Connects fault handling to the worker's scheduler and storage, so worker.ts only needs a
 // line per hook: diverged runs are rewound, failed reads on WebGPU become a 'deviceLost' report.
 
 import type { FromWorker } from '../protocol';

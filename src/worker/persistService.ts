@@ -1,4 +1,4 @@
-// Persistence inside the training worker (issue 6): checkpoints every N steps and on pause, the
+// Persistence inside the training worker: checkpoints every N steps and on pause, the
 // stored dataset, restore on reload, and the storage commands of the UI. It learns what happens only
 // from the events the worker emits (observe), so the training code knows nothing about storage.
 // Writes are queued one after another, so an older checkpoint never lands after a newer one; a failed
@@ -142,8 +142,8 @@ export class PersistService {
   }
 
   /**
-   * The newest checkpoint written for a run, once pending writes are done (issue 7: a diverged run goes
-   * back to it). Null when this tab does not save or nothing is saved yet.
+   * The newest checkpoint written for a run, once pending writes are done (a diverged run goes back to
+   * it). Null when this tab does not save or nothing is saved yet.
    */
   async lastGood(runId: string): Promise<Captured | null> {
     await this.flushed();

@@ -29,7 +29,7 @@ function emit(event: FromWorker): void {
 }
 
 const scheduler = new Scheduler(emit);
-// Storage (issue 6): sees every emitted event (history, checkpoints on pause and every N steps).
+// Storage: sees every emitted event (history, checkpoints on pause and every N steps).
 const persistHost: BundleHost = {
   runs: scheduler.runs,
   dataset: () => dataset,
@@ -42,13 +42,13 @@ const persistHost: BundleHost = {
   },
 };
 const persist = new PersistService(persistHost);
-// Faults (issue 7): heartbeat, lost device, diverged runs rewound to their last good checkpoint.
+// Faults: heartbeat, lost device, diverged runs rewound to their last good checkpoint.
 const faults = installFaults(scheduler, persist, emit);
 // The live views post big typed arrays, always transferred.
 const views = new ViewService({ run: (id) => scheduler.runs.get(id), post: persistHost.post });
 scheduler.afterStep.push((run) => views.afterStep(run));
 let dataset: Dataset | null = null;
-// Evaluation suite (issue 5). The decoded OOD set also feeds the embedding view's overlay.
+// Evaluation suite. The decoded OOD set also feeds the embedding view's overlay.
 const ood = new OodProvider(decodeImage, (info, set) => {
   emit({ type: 'oodSet', runId: null, step: 0, info });
   if (info.state === 'ready' || info.state === 'failed') views.setOod(set, dataset?.classNames ?? []);

@@ -1,4 +1,4 @@
-// Decides when the training worker counts as dead for want of a heartbeat (issue 7). Pure, so the rule
+// Decides when the training worker counts as dead for want of a heartbeat. Pure, so the rule
 // is tested in Node. The worker beats every second, but only between steps: one synchronous step blocks
 // its event loop, so the allowed silence grows with the slowest step seen (a first WebGPU step that
 // compiles shaders, a large preset on wasm). A page whose own timers were late (a background tab, a

@@ -1,4 +1,4 @@
-// What the page does when the training worker dies or loses its GPU (issue 7): it restarts the
+// What the page does when the training worker dies or loses its GPU: it restarts the
 // worker (on wasm after a lost WebGPU device, else on the same backend request), lets it restore every
 // run from its last checkpoint through the reload path (restoreSession), restarts the runs that were
 // training, and says so in status-message. Also the diverged run's "resume at a lower rate" button,

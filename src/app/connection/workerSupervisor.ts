@@ -1,4 +1,4 @@
-// Owns the training worker object for useTrainer (issue 7): creates it, notices when it dies (an
+// Owns the training worker object for the connection: creates it, notices when it dies (an
 // uncaught error, or silence longer than HeartbeatWatch allows) and replaces it on request. What to do
 // about a death (which backend, which runs to resume) is RecoveryController's business.
 

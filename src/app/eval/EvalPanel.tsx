@@ -1,4 +1,4 @@
-// The Evaluation panel (issue 5): run the suite on every run, follow its progress, read the selected
+// The Evaluation panel: run the suite on every run, follow its progress, read the selected
 // run's numbers, compare runs in a table and on the trade-off plot, and see how a run's numbers moved.
 
 import type { EvalSettings } from '../../eval/evalTypes';

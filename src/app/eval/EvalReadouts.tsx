@@ -1,4 +1,4 @@
-// The selected run's latest evaluation: the seven readouts of DESIGN §4 (raw number in data-value,
+// The selected run's latest evaluation: the seven readouts of docs/architecture.md#test-hooks (raw number in data-value,
 // empty while there is none) and, folded, the per-OOD-part and per-corruption breakdowns.
 
 import { summariseCorruptions } from '../../eval/aggregate';

@@ -1,4 +1,4 @@
-// Every run's latest evaluation side by side (issue 5): the comparison table.
+// Every run's latest evaluation side by side: the comparison table.
 
 import type { EvalState } from './evalStore';
 import { formatMetric, tableRows } from './evalView';

@@ -1,4 +1,4 @@
-// The trade-off plot of DESIGN §2: x = linear-probe accuracy, y = OOD AUROC, one point per run in the
+// The trade-off plot of docs/evaluations.md: x = linear-probe accuracy, y = OOD AUROC, one point per run in the
 // run's colour, at its latest evaluation. The y score is switchable: the feature score by default,
 // because it means the same for every weighting, while the bits/dim score of a run trained with
 // λ_gen = 0 comes from a decoder that never learned anything.

@@ -1,5 +1,5 @@
-// The evaluation suite's actions (issue 5): what the Evaluation panel and the OOD file input may ask
-// of the worker. useTrainer spreads these into its actions; nothing else posts eval messages.
+// The evaluation suite's actions: what the Evaluation panel and the OOD file input may ask
+// of the worker. The connection spreads these into its actions; nothing else posts eval messages.
 
 import type { EvalSettings } from '../../eval/evalTypes';
 import type { OodSource } from '../../data/datasetTypes';

@@ -1,4 +1,4 @@
-// The UI's view of the evaluation suite, built only from worker events (issue 5). Pure: a reducer the
+// The UI's view of the evaluation suite, built only from worker events. Pure: a reducer the
 // TrainerStore calls for the eval events, testable in Node.
 
 import { DEFAULT_EVAL_SETTINGS, type EvalResults, type EvalSettings, type OodSetInfo } from '../../eval/evalTypes';

@@ -43,7 +43,7 @@ export function tableRows(runs: readonly RunView[], evals: EvalState): TableRow[
   return runs.map((run) => ({ run, record: latestEval(evals, run.id) }));
 }
 
-/** The readouts of DESIGN §4 with the result field each shows. */
+/** The readouts of docs/architecture.md#test-hooks with the result field each shows. */
 export const EVAL_READOUTS: readonly { testId: string; label: string; key: keyof EvalResults; needsLabels: boolean }[] = [
   { testId: 'eval-linear-acc', label: 'linear probe acc.', key: 'linearAcc', needsLabels: true },
   { testId: 'eval-knn-acc', label: 'kNN acc. (k = 20)', key: 'knnAcc', needsLabels: true },

@@ -1,4 +1,4 @@
-// Saved runs and datasets (issue 6): export and import of a run, how much of the quota is used,
+// Saved runs and datasets: export and import of a run, how much of the quota is used,
 // persistent storage, the checkpoint interval, and deleting what is stored.
 
 import { useMemo, useState } from 'react';

@@ -1,4 +1,4 @@
-// Side-by-side runs (issue 4): each run in its colour with its loss weights, step and status; select,
+// Side-by-side runs: each run in its colour with its loss weights, step and status; select,
 // pause/resume or delete it; start a new run from a preset weighting, or fork the selected run.
 
 import { useState } from 'react';

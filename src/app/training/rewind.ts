@@ -1,4 +1,4 @@
-// The UI side of a diverged run put back at its last good checkpoint (issue 7): its curve loses the
+// The UI side of a diverged run put back at its last good checkpoint: its curve loses the
 // steps after the checkpoint (they will be trained again), and the status line offers a lower rate.
 
 import type { HyperParams } from '../../config';

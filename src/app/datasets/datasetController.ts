@@ -97,7 +97,8 @@ export class DatasetController extends ThrottledStore<DatasetUiState> implements
   apply(event: FromWorker): boolean {
     switch (event.type) {
       case 'datasetProgress':
-        return this.changes(() => this.onProgress(event.phase, event.done));
+        this.onProgress(event.phase, event.done);
+        return true;
       case 'datasetReady': {
         const images = event.summary.trainCount + event.summary.testCount;
         const seconds = this.startedAt === null ? null : (this.now() - this.startedAt) / 1000;

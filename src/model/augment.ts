@@ -1,4 +1,4 @@
-// SimCLR augmentations for small images as a handful of batched tfjs ops (DESIGN §1 "Views").
+// SimCLR augmentations for small images as a handful of batched tfjs ops (docs/model.md#views).
 // Random parameters are drawn on the host from a PRNG keyed by (seed, step), so a step's views are
 // reproducible on any backend; only small per-image arrays are uploaded.
 //

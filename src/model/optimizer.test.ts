@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AdamW } from './optimizer';
 import type { NamedVariable } from './params';
-import { useCpu } from './testing';
+import { useCpu } from './model.testing';
 
 beforeAll(useCpu);
 

@@ -1,10 +1,10 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
 import { BundleError, decodeBundle, encodeBundle, type RunBundle } from './bundle';
 import { FILES } from './bundleSchema';
-import { MICRO_CONFIG, fakeSet, trainedBundle } from './testing';
+import { MICRO_CONFIG, fakeSet, trainedBundle } from './persist.testing';
 
 beforeAll(useCpu);
 

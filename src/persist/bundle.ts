@@ -1,4 +1,4 @@
-// A run as one zip (issue 6): config.json (schema version), metrics as JSON and CSV, evaluations, the
+// A run as one zip: config.json (schema version), metrics as JSON and CSV, evaluations, the
 // model in the tfjs weights format (model.json + weights.bin), AdamW's state (optimizer.json +
 // optimizer.bin: both moments and the step count of every variable), sample grids as PNG and the embedding as CSV when the worker has them.
 // decodeBundle trusts nothing: sizes are checked from the zip directory before anything is inflated,

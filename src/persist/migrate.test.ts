@@ -2,14 +2,14 @@ import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HyperParams } from '../config';
 import type { NamedArray } from '../model/optimizer';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
 import { BundleError, decodeBundle, encodeBundle, type RunBundle } from './bundle';
 import { FILES } from './bundleSchema';
 import { emptyHistory, record } from './history';
 import { declaredVersion, migrateToCurrent, perVariableStepCounts } from './migrate';
-import { restoreRun } from './restoreRun';
-import { MICRO_CONFIG, fakeSet, legacyOptimizerState, trainedBundle } from './testing';
+import { restoreRun } from '../worker/restoreRun';
+import { MICRO_CONFIG, fakeSet, legacyOptimizerState, trainedBundle } from './persist.testing';
 import { encodeWeights } from './weightsFormat';
 
 beforeAll(useCpu);

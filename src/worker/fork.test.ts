@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { MAX_RUNS } from '../runPresets';
 import { checkRoom, forkRun } from './fork';
 import { TrainingRun, type RunCheckpoint } from './run';
-import { microRunConfig, randomImageSet } from './viewTesting';
+import { microRunConfig, randomImageSet } from './views.testing';
 
 beforeAll(useCpu);
 

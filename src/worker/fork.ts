@@ -1,4 +1,4 @@
-// "Fork" (issue 4): a new run that continues from another run's current step with everything that
+// "Fork": a new run that continues from another run's current step with everything that
 // decides its future copied exactly (weights, AdamW moments and step counts, step counter, data
 // position, hyperparameters). Only what the person changes afterwards (the sliders) then differs,
 // so the two curves separate because of the loss weights and nothing else: the child draws the same

@@ -17,6 +17,7 @@ import {
   zoomAt,
   type Viewport,
 } from './embeddingGeometry';
+import { clearedHiDpiContext } from '../common/hiDpiCanvas';
 import { Thumbnail } from '../common/Thumbnail';
 
 export interface EmbeddingPoints {
@@ -57,18 +58,10 @@ export function EmbeddingCanvas({
   const draw = useCallback(() => {
     frameRef.current = null;
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
     const started = performance.now();
-    const dpr = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const h = canvas.clientHeight;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(h * dpr);
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, h);
+    const surface = canvas ? clearedHiDpiContext(canvas) : null;
+    if (!surface) return;
+    const { ctx, width, height: h } = surface;
     if (!points) {
       setDrawn(0);
       return;

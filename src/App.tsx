@@ -9,6 +9,7 @@ import { SamplesPanel } from './app/views/SamplesPanel';
 import { StatusMessage } from './app/common/StatusMessage';
 import { StoragePanel } from './app/persist/StoragePanel';
 import { TrainingControls } from './app/training/TrainingControls';
+import { UpdateNotice } from './app/offline/UpdateNotice';
 import { useStableRuns } from './app/common/stableRuns';
 import { useTrainer } from './app/connection/useTrainer';
 import type { RunViews } from './app/views/viewStore';
@@ -35,6 +36,7 @@ export function App() {
         <p className="tagline">Generative + contrastive self-supervised learning, trained in your browser.</p>
         <BackendBadge backend={snapshot.backend} />
       </header>
+      <UpdateNotice />
       <StatusMessage status={snapshot.status} onAction={actions.statusAction} />
       <main className="layout">
         <aside className="sidebar">

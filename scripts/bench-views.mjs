@@ -16,22 +16,7 @@
 //   npm run bench:views [-- --no-build] [--out DIR] [--port N] [--seconds 30] [--points 10000]
 import os from 'node:os';
 import path from 'node:path';
-import { buildApp, closeAll, describeMachine, launchChromium, root, serveBuild } from './lib/harness.mjs';
-
-function parseArgs(argv) {
-  const args = { build: true, out: path.join(root, '.bench', 'views-dist'), port: 4191, seconds: 30, points: 10_000 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i];
-    if (a === '--no-build') args.build = false;
-    else if (a === '--out') args.out = path.resolve(value());
-    else if (a === '--port') args.port = Number(value());
-    else if (a === '--seconds') args.seconds = Number(value());
-    else if (a === '--points') args.points = Number(value());
-    else throw new Error(`unknown argument ${a} (see the header of scripts/bench-views.mjs)`);
-  }
-  return args;
-}
+import { closeAll, openHarness, parseScriptArgs, root } from './lib/harness.mjs';
 
 /** Starts recording in the page; window.__viewsBench.stop() returns what was recorded. */
 function startRecording() {
@@ -212,14 +197,12 @@ async function waitForTraining(page, runs) {
 }
 
 async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  if (args.build) {
-    console.log(`building into ${args.out} ...`);
-    await buildApp(args.out);
-  }
-  const { server, origin } = await serveBuild(args.out, args.port);
-  const browser = await launchChromium();
-  console.log(describeMachine(browser));
+  const args = parseScriptArgs(
+    process.argv.slice(2),
+    { out: path.join(root, '.bench', 'views-dist'), port: 4191, seconds: 30, points: 10_000 },
+    'bench-views.mjs',
+  );
+  const { server, origin, browser } = await openHarness(args);
   const errors = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1400 } });

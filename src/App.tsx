@@ -1,4 +1,4 @@
-import { lazy, memo, Suspense } from 'react';
+import { lazy, memo, Suspense, useEffect } from 'react';
 import { BackendBadge } from './app/connection/BackendBadge';
 import { DatasetPanel } from './app/datasets/DatasetPanel';
 import { EmbeddingPanel } from './app/views/EmbeddingPanel';
@@ -10,6 +10,7 @@ import { StatusMessage } from './app/common/StatusMessage';
 import { StoragePanel } from './app/persist/StoragePanel';
 import { TrainingControls } from './app/training/TrainingControls';
 import { UpdateNotice } from './app/offline/UpdateNotice';
+import { cacheWhenStarted } from './app/offline/serviceWorkerClient';
 import { useStableRuns } from './app/common/stableRuns';
 import { useTrainer } from './app/connection/useTrainer';
 import type { RunViews } from './app/views/viewStore';
@@ -29,6 +30,10 @@ export function App() {
   const selected = snapshot.runs.find((run) => run.id === snapshot.selectedRunId) ?? null;
   const runViews = (selected && views.byRun.get(selected.id)) || NO_VIEWS;
   const runHeaders = useStableRuns(snapshot.runs);
+  const started = snapshot.dataset !== null;
+  useEffect(() => {
+    if (started) cacheWhenStarted();
+  }, [started]);
   return (
     <div className="app">
       <header className="app-header">

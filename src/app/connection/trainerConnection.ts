@@ -77,6 +77,10 @@ export class TrainerConnection {
   }
 
   private onEvent(event: FromWorker): void {
+    // An autostarted run's first step is asked for before the dispatch below selects the run and asks
+    // for its views: the worker takes both in order on one device lock, so the first step does not wait
+    // for the step-0 projection and samples (seconds on wasm).
+    if (event.type === 'runCreated' && this.config.autostart && event.runId) this.post({ type: 'start', runId: event.runId });
     this.events.dispatch(event);
     switch (event.type) {
       case 'ready':
@@ -95,7 +99,6 @@ export class TrainerConnection {
         if (event.runs === 0) this.datasets.replaceRuns();
         return;
       case 'runCreated':
-        if (this.config.autostart && event.runId) this.post({ type: 'start', runId: event.runId });
         this.writeUrl();
         return;
       default:

@@ -47,7 +47,15 @@ function watchForUpdate(registration: ServiceWorkerRegistration): void {
   setInterval(() => void registration.update().catch(() => undefined), UPDATE_CHECK_MS);
 }
 
-async function register(): Promise<ServiceWorkerRegistration | null> {
+let registered: Promise<ServiceWorkerRegistration | null> | null = null;
+
+/** Registers the worker once; later calls return the same registration. */
+function register(): Promise<ServiceWorkerRegistration | null> {
+  registered ??= registerOnce();
+  return registered;
+}
+
+async function registerOnce(): Promise<ServiceWorkerRegistration | null> {
   try {
     const registration = await navigator.serviceWorker.register(new URL(`${import.meta.env.BASE_URL}sw.js`, window.location.href));
     watchForUpdate(registration);
@@ -81,10 +89,9 @@ function takenOver(timeoutMs: number): Promise<boolean> {
 export async function startServiceWorker(): Promise<'start' | 'reloading'> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return 'start';
   if (window.crossOriginIsolated) {
+    // The host sends the headers: the worker is only for offline use, and registers once the app
+    // has started (cacheWhenStarted), so its precache does not compete with the first load.
     sessionStorage.removeItem(RELOAD_FLAG);
-    // The host sends the headers: the worker is only for offline use and can wait for the page to load.
-    if (document.readyState === 'complete') void register();
-    else window.addEventListener('load', () => void register(), { once: true });
     return 'start';
   }
   // One reload per tab: if the worker's headers did not isolate the page, another would not either.
@@ -96,6 +103,14 @@ export async function startServiceWorker(): Promise<'start' | 'reloading'> {
   sessionStorage.setItem(RELOAD_FLAG, '1');
   window.location.reload();
   return 'reloading';
+}
+
+/**
+ * Called once the app has loaded its code, wasm and the built-in dataset: the precache that follows
+ * then mostly revalidates what the browser's HTTP cache already holds.
+ */
+export function cacheWhenStarted(): void {
+  if (import.meta.env.PROD && 'serviceWorker' in navigator) void register();
 }
 
 /** Lets the waiting version take over, then reloads into it. */

@@ -151,6 +151,27 @@ describe('runModelPasses', () => {
     out.features.forEach((v, i) => expect(corrupted[1][i]).toBeGreaterThan(v));
   });
 
+  it('noisy images are the same whatever the chunk size (runs with other patch sizes see the same noise)', async () => {
+    const set = colourClasses(10, 4);
+    // r(x) = the image itself, so the features are the corrupted pixels.
+    const identity: EvaluableModel = {
+      represent: (images) => tf.reshape(images, [images.shape[0], -1]) as tf.Tensor2D,
+      bitsPerDim: (images) => tf.zeros([images.shape[0]]) as tf.Tensor1D,
+    };
+    const noise = CORRUPTION_GRID.filter((c) => c.kind === 'gaussianNoise' && c.severity >= 4);
+    const d = SIZE * SIZE * 3;
+    const corruptedWith = async (chunkSize: number) => {
+      const out = noise.map(() => new Float32Array(10 * d));
+      const onCorrupted = (k: number, start: number, features: Float32Array) => out[k].set(features, start * d);
+      await runModelPasses(identity, set, { bitsPerDim: false, corruptions: noise, seed: 5, onCorrupted }, { chunkSize });
+      return out.map((a) => Array.from(a));
+    };
+    const [byFour, byThree] = [await corruptedWith(4), await corruptedWith(3)];
+    expect(byThree).toEqual(byFour);
+    expect(byFour[0]).not.toEqual(Array.from(set.pixels)); // noise was added
+    expect(byFour[1]).not.toEqual(byFour[0]); // each severity draws its own noise
+  });
+
   it('chunk sizes shrink as the token count grows', () => {
     expect(chunkSizeFor(17)).toBe(256);
     expect(chunkSizeFor(65)).toBe(64);

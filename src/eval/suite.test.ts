@@ -81,6 +81,8 @@ describe('runEvalSuite with a model of known answers', () => {
     expect(r.corruptionRatio).toBeCloseTo((r.corruptionAcc as number) / 1, 12);
     expect(r.needsLabels).toBeNull();
     expect(r.ood).toEqual(INFO);
+    expect(r.probe).toMatchObject({ converged: true, stop: 'converged' });
+    expect(r.probe?.gradient).toBeLessThan(1e-5); // the probe's gradient tolerance
   });
 
   it('corruptions the features cannot see leave accuracy at the clean value', async () => {

@@ -44,7 +44,8 @@ export class HybridTrainer {
    * belong to the caller.
    * - λcon = 0: no views are made or encoded; con and conTop1 are NaN.
    * - λgen = 0: the decoder is not on the gradient path; bpd of the clean batch is still reported,
-   *   from a separate forward pass without gradient (one extra encoder+decoder pass over B images).
+   *   from a separate forward pass without gradient (one extra encoder+decoder pass over B images),
+   *   under the weights before the update, like every loss the step reports.
    * - both 0: no update (weights and optimizer state untouched), bpd reported, total = 0; the step
    *   counter still advances so the augmentation stream stays aligned with the caller's steps.
    */
@@ -56,6 +57,9 @@ export class HybridTrainer {
     const out = tf.tidy(() => {
       const clean = cleanView(images, seed, step);
       const views = useCon ? augmentViews(images, seed, step) : null;
+      // Without L_gen the reported bits/dim is a pass of its own, made before the update so that it
+      // measures the same weights as L_gen does when it is on.
+      const bpdWithoutGen = useGen ? null : (tf.mean(this.bitsPerDimOf(clean)) as tf.Scalar);
       let parts: StepLosses = { gen: null, con: null, top1: null };
       const objective = (): tf.Scalar => {
         // Kept: the gradient computation frees everything its objective makes except the value.
@@ -72,8 +76,7 @@ export class HybridTrainer {
       return {
         total,
         con: parts.con ?? nan(),
-        // Reported bpd when λgen = 0: the clean batch's, outside the gradient.
-        bpd: parts.gen ?? (tf.mean(this.bitsPerDimOf(clean)) as tf.Scalar),
+        bpd: parts.gen ?? (bpdWithoutGen as tf.Scalar),
         conTop1: parts.top1 ?? nan(),
       };
     });

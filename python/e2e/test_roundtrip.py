@@ -7,16 +7,16 @@ HYBRIDLAB_TEST_DATA   its test zip"""
 
 import os
 import shutil
-import socket
 import sys
 from pathlib import Path
 
 import torch
-import torch.multiprocessing as mp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from hybridlab import checkset, train  # noqa: E402
+from ddp import train_in_processes  # noqa: E402
+from hybridlab import checkset  # noqa: E402
 from hybridlab.bundle import read_bundle  # noqa: E402
 from hybridlab.data import Batcher, import_paths  # noqa: E402
 from hybridlab.model import HybridTransformer  # noqa: E402
@@ -30,20 +30,6 @@ def _env(name: str) -> str:
     assert value, f"{name} is not set: this test runs from e2e/python.spec.ts on a bundle the app exported"
     assert Path(value).exists() or name == "HYBRIDLAB_OUT", f"{name}={value} does not exist"
     return value
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _rank(rank: int, port: int, argv: list, out: str) -> None:
-    """One DDP process, launched as torchrun would (the environment names the group)."""
-    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    torch.set_num_threads(1)
-    trainer = train.run(train.parse_args(argv), log=print if rank == 0 else (lambda *_: None))
-    torch.save({name: p.detach().clone() for name, p in trainer.model.named_parameters()}, os.path.join(out, f"rank{rank}.pt"))
 
 
 def test_the_app_export_is_reproduced_then_continued_by_two_gloo_processes(tmp_path):
@@ -87,8 +73,7 @@ def test_the_app_export_is_reproduced_then_continued_by_two_gloo_processes(tmp_p
         "--device",
         "cpu",
     ]
-    mp.start_processes(_rank, args=(_free_port(), argv, str(tmp_path)), nprocs=2, start_method="spawn")
-    ranks = [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]
+    ranks = train_in_processes(argv, tmp_path, quiet=False)
     assert ranks[0].keys() == ranks[1].keys()
     for name in ranks[0]:
         assert torch.equal(ranks[0][name], ranks[1][name]), f"{name} differs between the two ranks"

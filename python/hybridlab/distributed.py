@@ -38,7 +38,16 @@ def setup(device: str = "auto") -> Placement:
     return Placement(dist.get_rank(), dist.get_world_size(), local_rank, where)
 
 
+def finish() -> None:
+    """The normal end: a barrier, so that no process closes the group (rank 0 hosts its store) while
+    another still talks to it; closing without one hangs now and then with gloo."""
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
+
+
 def teardown() -> None:
+    """Closes the group if it is still open (after an error: no barrier, the others may be gone)."""
     if dist.is_available() and dist.is_initialized():
         dist.destroy_process_group()
 

@@ -16,7 +16,7 @@ from . import checkset
 from .bundle import CURRENT, WRITES, BundleError, read_bundle, write_bundle
 from .config import Hyper
 from .data import import_paths
-from .distributed import agree, setup, teardown
+from .distributed import agree, finish, setup, teardown
 from .model import HybridTransformer
 from .state import load_weights
 from .trainer import Trainer
@@ -90,6 +90,8 @@ def run(args, log=print) -> Trainer:
             final = os.path.join(args.out, f"{original.run_id}-step{trainer.step}.zip")
             write_bundle(final, trainer.to_bundle(), args.schema_version)
             say(f"wrote {final} (schema version {args.schema_version})")
+        trainer.release()
+        finish()  # every process waits here for the others, then the group is closed
         return trainer
     finally:
         teardown()

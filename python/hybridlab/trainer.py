@@ -135,6 +135,10 @@ class Trainer:
             f"pytorch {torch.__version__} ({self.place.device.type})",
         )
 
+    def release(self) -> None:
+        """Drops the DDP wrapper (its reducer holds the process group) before the group is closed."""
+        self.network = self.model
+
     def to_bundle(self, with_check_set: bool = True) -> Bundle:
         dataset = {"name": self.data.name, "imageSize": self.data.train.size, "trainCount": self.data.train.count}
         return replace(

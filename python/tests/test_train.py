@@ -3,7 +3,6 @@ killed mid-training resumes from its checkpoint to exactly the weights of an uni
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
-import torch.multiprocessing as mp
 
 from conftest import ROOT, make_bundle, write_cifar_bin
+from ddp import train_in_processes
 from hybridlab import train
 from hybridlab.bundle import read_bundle, write_bundle
 
@@ -46,23 +45,9 @@ def argv(folder: Path, out: Path, steps: int = STEPS, *extra: str) -> list:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _rank(rank: int, port: int, args: list, out: str) -> None:
-    os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2", MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    torch.set_num_threads(1)
-    trainer = train.run(train.parse_args(args), log=lambda *_: None)
-    torch.save({n: p.detach().clone() for n, p in trainer.model.named_parameters()}, os.path.join(out, f"rank{rank}.pt"))
-
-
 def test_two_gloo_processes_hold_identical_weights_equal_to_one_process(run_files, tmp_path):
     single = train.run(train.parse_args(argv(run_files, tmp_path / "one")), log=lambda *_: None)
-    mp.start_processes(_rank, args=(_free_port(), argv(run_files, tmp_path / "two"), str(tmp_path)), nprocs=2, start_method="spawn")
-    ranks = [torch.load(tmp_path / f"rank{r}.pt") for r in range(2)]
+    ranks = train_in_processes(argv(run_files, tmp_path / "two"), tmp_path)
     d = single.cfg.model.dim
     for name, p in single.model.named_parameters():
         assert torch.equal(ranks[0][name], ranks[1][name]), f"{name} differs between the ranks"

@@ -4,18 +4,14 @@ read_bundle checks what it reads and raises BundleError naming the first problem
 truncated one, a missing file, an unknown schema version, a config that is not a Hybrid Lab run,
 a missing or misshapen tensor, non-finite values, steps that disagree. Schema version 3 keeps an
 AdamW step count per variable ("<variable>/t"); version 2 kept one ("adamw/t"), which is given to
-every variable, as the app's migration does. write_bundle writes version 3, or version 2 for an app
-that does not read 3 yet (its one count is then the largest per-variable count: the number of updates)."""
+every variable, as the app's migration does. Writing is bundle_writer.py."""
 
 import io
 import json
 import math
-import os
-import tempfile
 import zipfile
 import zlib
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
 from typing import Dict, List, Optional
 
 import numpy as np
@@ -301,104 +297,3 @@ def read_bundle(source) -> Bundle:
         schema_version=version,
         optimizer_order=order,
     )
-
-
-# -- writing ------------------------------------------------------------------------------------------
-
-
-def _nan_to_null(value):
-    return None if isinstance(value, float) and not math.isfinite(value) else value
-
-
-def _csv(columns: List[str], rows: List[dict]) -> str:
-    def cell(v):
-        return "" if v is None or (isinstance(v, float) and not math.isfinite(v)) else repr(v) if isinstance(v, float) else str(v)
-
-    return "\n".join([",".join(columns)] + [",".join(cell(row.get(c)) for c in columns) for row in rows]) + "\n"
-
-
-def _optimizer_tensors(bundle: Bundle, version: int):
-    names = optimizer_names(bundle.config.model, version)
-    if version >= 3 and bundle.optimizer_order and sorted(bundle.optimizer_order) == sorted(names):
-        names = bundle.optimizer_order
-    counts = [float(bundle.optimizer[f"{w}/t"][0]) for w in expected_weight_shapes(bundle.config.model)]
-    values = dict(bundle.optimizer, **{"adamw/t": np.array([max(counts)], np.float32)})
-    return [(name, values[name]) for name in names]
-
-
-def write_bundle(path: str, bundle: Bundle, version: int = CURRENT, notes: Optional[List[str]] = None) -> None:
-    """Writes atomically (a temporary file renamed into place), so a crash never leaves half a bundle."""
-    if version not in WRITES:
-        raise ValueError(f"can write schema versions {WRITES}, not {version}")
-    cfg = bundle.config
-    weights_group, weights_bin = tensorfile.encode([(n, bundle.weights[n]) for n in expected_weight_shapes(cfg.model)], FILES["weights"])
-    optimizer_group, optimizer_bin = tensorfile.encode(_optimizer_tensors(bundle, version), FILES["optimizerBin"])
-    metrics = [{k: _nan_to_null(v) for k, v in row.items()} for row in bundle.metrics]
-    notes = list(notes or [])
-    notes.append("no samples: written by the PyTorch companion, which draws none")
-    notes.append("no embedding: written by the PyTorch companion, which projects none")
-    if not bundle.evaluations:
-        notes.append("no evaluations: none had been run on this run")
-    contents = {
-        "samples": False,
-        "embedding": False,
-        "evaluations": bool(bundle.evaluations),
-        "checkSet": bundle.check_set is not None,
-        "notes": notes,
-    }
-    config = {
-        "schemaVersion": version,
-        "app": APP_ID,
-        "exportedAt": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-        "run": {
-            "id": bundle.run_id,
-            "step": bundle.step,
-            "config": cfg.to_json(),
-            "hyper": asdict(bundle.hyper),
-            "batcher": bundle.batcher,
-            "dataset": bundle.dataset,
-        },
-        "contents": contents,
-    }
-    files = {
-        FILES["config"]: json.dumps(config, indent=1, allow_nan=False),
-        FILES["metrics"]: json.dumps(
-            {"schemaVersion": version, "metrics": metrics, "evaluations": bundle.evaluations}, indent=1, allow_nan=False
-        ),
-        FILES["metricsCsv"]: _csv(METRIC_COLUMNS, metrics),
-        FILES["model"]: json.dumps(
-            {
-                "format": "hybrid-lab-weights",
-                "generatedBy": "hybridlab (PyTorch)",
-                "convertedBy": None,
-                "modelTopology": {"kind": "hybrid-generative-contrastive-transformer", "config": asdict(cfg.model)},
-                "weightsManifest": [weights_group],
-            },
-            indent=1,
-        ),
-        FILES["optimizer"]: json.dumps(
-            {"format": "hybrid-lab-optimizer", "optimizer": "adamw", "step": bundle.step, "weightsManifest": [optimizer_group]}, indent=1
-        ),
-    }
-    if bundle.evaluations:
-        files[FILES["evaluationsCsv"]] = _csv(EVAL_COLUMNS, [dict(e["results"], step=e["step"]) for e in bundle.evaluations])
-    binaries = {FILES["weights"]: weights_bin, FILES["optimizerBin"]: optimizer_bin}
-    if bundle.check_set is not None:
-        check = bundle.check_set
-        group, data = tensorfile.encode(list(check.tensors.items()), FILES["checkSetBin"])
-        files[FILES["checkSet"]] = json.dumps(dict(check.to_json(), weightsManifest=[group]), indent=1)
-        binaries[FILES["checkSetBin"]] = data
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as raw, zipfile.ZipFile(raw, "w") as archive:
-            for name, text in files.items():
-                archive.writestr(name, text, compress_type=zipfile.ZIP_DEFLATED)
-            for name, data in binaries.items():  # stored: float32 barely compresses
-                archive.writestr(name, data, compress_type=zipfile.ZIP_STORED)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

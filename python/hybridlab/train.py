@@ -13,7 +13,8 @@ import sys
 import time
 
 from . import checkset
-from .bundle import CURRENT, WRITES, BundleError, read_bundle, write_bundle
+from .bundle import CURRENT, WRITES, BundleError, read_bundle
+from .bundle_writer import write_bundle
 from .config import Hyper
 from .data import import_paths
 from .distributed import agree, finish, setup, teardown

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from conftest import MICRO, make_bundle
-from hybridlab.bundle import BundleError, optimizer_names, read_bundle, write_bundle
+from hybridlab.bundle import BundleError, optimizer_names, read_bundle
+from hybridlab.bundle_writer import write_bundle
 
 
 @pytest.fixture()

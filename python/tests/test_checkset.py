@@ -7,7 +7,8 @@ import torch
 
 from conftest import MICRO, fake_images, make_bundle
 from hybridlab import checkset
-from hybridlab.bundle import read_bundle, write_bundle
+from hybridlab.bundle import read_bundle
+from hybridlab.bundle_writer import write_bundle
 from hybridlab.model import HybridTransformer
 from hybridlab.state import load_weights
 

@@ -15,7 +15,8 @@ import torch
 from conftest import ROOT, make_bundle, write_cifar_bin
 from ddp import train_in_processes
 from hybridlab import train
-from hybridlab.bundle import read_bundle, write_bundle
+from hybridlab.bundle import read_bundle
+from hybridlab.bundle_writer import write_bundle
 
 STEPS = 4
 

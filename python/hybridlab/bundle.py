@@ -38,31 +38,6 @@ FILES = {
     "checkSet": "checkset.json",
     "checkSetBin": "checkset.bin",
 }
-METRIC_COLUMNS = [
-    "step",
-    "lossTotal",
-    "lossCon",
-    "bitsPerDim",
-    "conTop1",
-    "imagesPerSec",
-    "msPerStep",
-    "lambdaCon",
-    "lambdaGen",
-    "tau",
-    "lr",
-]
-EVAL_COLUMNS = [
-    "step",
-    "linearAcc",
-    "knnAcc",
-    "oodAurocBpd",
-    "oodAurocFeature",
-    "corruptionAcc",
-    "corruptionRatio",
-    "ece",
-    "testBpd",
-    "seconds",
-]
 MAX_JSON_BYTES = 256 << 20
 MAX_BIN_BYTES = 1 << 30
 

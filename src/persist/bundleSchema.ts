@@ -24,6 +24,8 @@ export const FILES = {
   samplesUnconditional: 'samples/unconditional.png',
   samplesCompletions: 'samples/completions.png',
   embedding: 'embedding.csv',
+  checkSet: 'checkset.json',
+  checkSetBin: 'checkset.bin',
 } as const;
 
 /** Bounds on a config read from a file; the presets sit far inside them. */
@@ -94,6 +96,8 @@ export const configFileSchema = z.object({
     samples: z.boolean(),
     embedding: z.boolean(),
     evaluations: z.boolean(),
+    /** checkset.json + checkset.bin; bundles written before the check set existed lack the field. */
+    checkSet: z.boolean().default(false),
     notes: z.array(z.string().max(1000)).max(50),
   }),
 });

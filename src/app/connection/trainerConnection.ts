@@ -12,6 +12,7 @@ import { PersistController, type PersistActions } from '../persist/persistContro
 import { RunsController, type RunActions, type TrainingActions } from '../training/runsController';
 import { TrainerStore } from '../training/trainerStore';
 import { ViewsController, type ViewActions } from '../views/viewsController';
+import { Autostart } from './autostart';
 import { RecoveryController, type RecoveryActions } from './recovery';
 import { WorkerEvents } from './workerEvents';
 import { WorkerSupervisor } from './workerSupervisor';
@@ -53,8 +54,20 @@ export class TrainerConnection {
       },
       search,
     );
-    // The runs controller selects a requested run before the views follow the selection.
-    this.events.add(this.store, this.views.store, this.runs, this.views, this.datasets, this.persistence, this.recovery);
+    // The runs controller selects a requested run before the views follow the selection. Autostart
+    // comes before both: the worker takes the first step and the new selection's view jobs in the
+    // order they are asked for, on one device lock, so the first step does not wait for the step-0
+    // projection and samples (seconds on wasm).
+    this.events.add(
+      this.store,
+      this.views.store,
+      new Autostart(this.config.autostart, post),
+      this.runs,
+      this.views,
+      this.datasets,
+      this.persistence,
+      this.recovery,
+    );
     this.supervisor = new WorkerSupervisor({
       create: () => new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
       onMessage: (event) => this.onEvent(event),
@@ -77,10 +90,6 @@ export class TrainerConnection {
   }
 
   private onEvent(event: FromWorker): void {
-    // An autostarted run's first step is asked for before the dispatch below selects the run and asks
-    // for its views: the worker takes both in order on one device lock, so the first step does not wait
-    // for the step-0 projection and samples (seconds on wasm).
-    if (event.type === 'runCreated' && this.config.autostart && event.runId) this.post({ type: 'start', runId: event.runId });
     this.events.dispatch(event);
     switch (event.type) {
       case 'ready':

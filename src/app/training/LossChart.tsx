@@ -17,6 +17,7 @@ import {
   readoutAt,
   stepAt,
   stepOfNumber,
+  tooltipPlacement,
   type ChartModel,
   type MetricKey,
 } from './lossChartModel';
@@ -64,12 +65,11 @@ function LatestValues({ runs }: { runs: RunView[] }) {
   );
 }
 
-function Tooltip({ model, runs, step, px }: { model: ChartModel; runs: RunView[]; step: number; px: number }) {
+function Tooltip({ model, runs, step }: { model: ChartModel; runs: RunView[]; step: number }) {
   const tolerance = Math.abs(model.x.invert(MARK_TOLERANCE_PX) - model.x.invert(0));
   const readout = readoutAt(model, runs, step, tolerance);
-  const flip = px > model.width / 2;
   return (
-    <div className="chart-tooltip" data-testid="loss-chart-tooltip" style={flip ? { right: model.width - px + 10 } : { left: px + 10 }}>
+    <div className="chart-tooltip" data-testid="loss-chart-tooltip" style={tooltipPlacement(model, step)}>
       <strong>step {readout.step}</strong>
       {readout.values.map((v) => (
         <div key={v.runId}>
@@ -95,7 +95,7 @@ export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRu
   const [logScale, setLogScale] = useState(false);
   const [metric, setMetric] = useState<MetricKey>('bitsPerDim');
   const [width, setWidth] = useState(0);
-  const [hover, setHover] = useState<{ step: number; px: number } | null>(null);
+  const [hover, setHover] = useState<{ step: number } | null>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const frameRef = useRef<number | null>(null);
   const selected = runs.find((r) => r.id === selectedRunId) ?? null;
@@ -136,7 +136,7 @@ export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRu
     };
   }, []);
 
-  const hoverAt = (step: number) => model && setHover({ step, px: model.x(step) });
+  const hoverAt = (step: number) => setHover({ step });
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
     if (!model) return;
     const rect = event.currentTarget.getBoundingClientRect();
@@ -210,7 +210,7 @@ export function LossChart({ runs, selectedRunId }: { runs: RunView[]; selectedRu
           onKeyDown={onKeyDown}
           onBlur={() => setHover(null)}
         />
-        {model && hover && <Tooltip model={model} runs={runs} step={hover.step} px={hover.px} />}
+        {model && hover && <Tooltip model={model} runs={runs} step={hover.step} />}
       </div>
       <ul className="legend chart-legend" aria-hidden>
         {model?.series

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../../config';
-import { buildChartModel, forkMarks, indexNear, MARGIN, readoutAt, stepAt, stepOfNumber } from './lossChartModel';
+import { buildChartModel, forkMarks, indexNear, MARGIN, readoutAt, stepAt, stepOfNumber, tooltipPlacement } from './lossChartModel';
 import type { MetricPoint, RunView } from './runView';
 
 function point(step: number, bitsPerDim: number, lossCon = 1): MetricPoint {
@@ -121,5 +121,19 @@ describe('readoutAt and stepAt', () => {
     expect(stepAt(model, 0)).toBe(1);
     expect(stepAt(model, 10_000)).toBe(2000);
     expect(stepAt(model, model.x(1234))).toBe(1234);
+  });
+});
+
+describe('tooltipPlacement', () => {
+  it('keeps the readout beside its step as new steps squeeze the axis, and flips it in the right half', () => {
+    const history = Array.from({ length: 11 }, (_, i) => point(i, 8 - i / 10));
+    const before = buildChartModel([run('run-1', history)], 'run-1', 'bitsPerDim', false, 600, 260);
+    const after = buildChartModel([run('run-1', [...history, point(20, 6)])], 'run-1', 'bitsPerDim', false, 600, 260);
+    if (!before || !after) throw new Error('no model');
+    // Plot area 56..584: step 10 is the right edge of 0..10 (x 584) and the middle of 0..20 (x 320).
+    expect(tooltipPlacement(before, 10)).toEqual({ right: 600 - 584 + 10 });
+    expect(tooltipPlacement(after, 10)).toEqual({ right: 600 - 320 + 10 });
+    expect(tooltipPlacement(before, 5)).toEqual({ right: 600 - 320 + 10 });
+    expect(tooltipPlacement(after, 5)).toEqual({ left: 56 + 132 + 10 });
   });
 });

@@ -168,6 +168,16 @@ export function stepAt(model: ChartModel, px: number): number {
   return Math.round(Math.min(hi, Math.max(lo, model.x.invert(px))));
 }
 
+/**
+ * Where the hover readout sits for a step: 10 px right of it, or left of it in the chart's right half.
+ * Computed from the current model, so a hovered step keeps its readout beside it while new steps
+ * squeeze the axis.
+ */
+export function tooltipPlacement(model: ChartModel, step: number): { left: number } | { right: number } {
+  const px = model.x(step);
+  return px > model.width / 2 ? { right: model.width - px + 10 } : { left: px + 10 };
+}
+
 export interface Readout {
   step: number;
   values: { runId: string; color: string; step: number; value: number }[];

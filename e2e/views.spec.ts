@@ -54,8 +54,13 @@ test("run-fork starts a run at its parent's step, not training even under autost
   await expect(child).toHaveAttribute('data-step', String(parentStep));
   // The fork is selected, so the readouts follow it: its step count starts at the parent's, not 0.
   await expect(page.getByTestId('metric-step')).toHaveAttribute('data-value', String(parentStep));
-  // The loss chart marks where the fork left its parent.
-  await expect(page.getByTestId('loss-chart').locator('.recharts-reference-dot')).toHaveCount(1);
+  // The loss chart marks where the fork left its parent, and its readout names the fork there.
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-fork-marks', '1');
+  const canvas = page.getByTestId('loss-chart').locator('canvas');
+  await canvas.focus();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('loss-chart-tooltip')).toContainText(`run-2 forked from run-1 here (step ${parentStep})`);
+  await page.keyboard.press('Escape');
   // autostart=1 started run-1 only. A start for the fork would have been sent as it arrived, before
   // this one step, so once the step is shown a fork that was started would show it too.
   await page.getByTestId('train-step').click();

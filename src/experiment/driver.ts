@@ -5,17 +5,11 @@
 // loss weights; then every run is evaluated on the same seeded subsets.
 
 import { presetConfig } from '../config';
+import { BUILTIN_DATASET } from '../app/common/builtinData';
 import { BUILTIN_OOD } from '../app/eval/evalActions';
 import type { FromWorker, ToWorker } from '../protocol';
 import { presetHyper, RUN_PRESETS } from '../runPresets';
 import type { ExperimentRequest, ExperimentResult, ExperimentRow, TrainingTail } from './types';
-
-const BUILTIN_DATASET = {
-  kind: 'url' as const,
-  name: 'CIFAR-10 (5,000 train / 1,000 test)',
-  trainUrl: `${import.meta.env.BASE_URL}datasets/cifar10-train-5k.zip`,
-  testUrl: `${import.meta.env.BASE_URL}datasets/cifar10-test-1k.zip`,
-};
 
 /** Training figures are averaged over this many final steps. */
 const TAIL_STEPS = 20;

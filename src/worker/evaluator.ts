@@ -11,9 +11,6 @@
 import type { Dataset } from '../data/store';
 import { throwIfAborted } from '../eval/cancel';
 import { DEFAULT_EVAL_SETTINGS, normaliseEvalSettings, type EvalSettings } from '../eval/evalTypes';
-import { chunkSizeFor } from '../eval/modelPasses';
-import { buildOodParts } from '../eval/oodSet';
-import { runEvalSuite } from '../eval/suite';
 import type { FromWorker } from '../protocol';
 import { deviceLock } from './deviceLock';
 import type { OodProvider } from './oodProvider';
@@ -23,6 +20,16 @@ export interface EvaluatorHost {
   run(runId: string): TrainingRun | undefined;
   dataset(): Dataset | null;
   emit(event: FromWorker): void;
+}
+
+/** The suite loads with the first evaluation, not with the worker: the first training step does not need it. */
+async function loadSuite() {
+  const [{ runEvalSuite }, { buildOodParts }, { chunkSizeFor }] = await Promise.all([
+    import('../eval/suite'),
+    import('../eval/oodSet'),
+    import('../eval/modelPasses'),
+  ]);
+  return { runEvalSuite, buildOodParts, chunkSizeFor };
 }
 
 /** Progress events at most this often (plus the first and the last of each phase). */
@@ -92,6 +99,7 @@ export class Evaluator {
       emitProgress({ phase: 'OOD set', done: 0, total: 1 });
       const natural = await this.ood.load(size);
       throwIfAborted(signal);
+      const { runEvalSuite, buildOodParts, chunkSizeFor } = await loadSuite();
       const results = await runEvalSuite(
         {
           model: run.trainer,

@@ -16,7 +16,7 @@ import { ViewService } from './views';
 import { Evaluator } from './evaluator';
 import { OodProvider } from './oodProvider';
 import { PersistService } from './persistService';
-import { exportRun, importRun, type BundleHost } from './bundleService';
+import type { BundleHost } from './bundleService';
 import { installFaults } from './faultWiring';
 import { MessageTable, type MessageHandlers } from './messageTable';
 
@@ -142,8 +142,9 @@ const handlers: MessageHandlers = {
   },
   restoreSession: (message) => persist.handle(message),
   storage: (message) => persist.handle(message),
-  exportRun: ({ runId }) => exportRun(persistHost, persist, runId),
-  importRun: (message) => importRun(persistHost, persist, message),
+  // Run bundles (zip export and import) load on first use: the first training step does not need them.
+  exportRun: async ({ runId }) => (await import('./bundleService')).exportRun(persistHost, persist, runId),
+  importRun: async (message) => (await import('./bundleService')).importRun(persistHost, persist, message),
   reportMemory: (message) => faults.handle(message),
   simulateFault: (message) => faults.handle(message),
 };

@@ -73,6 +73,11 @@ export function TradeoffPlot({ runs, evals }: { runs: RunView[]; evals: EvalStat
           ))}
         </ScatterChart>
       </ResponsiveContainer>
+      <ul className="visually-hidden" data-testid="tradeoff-text">
+        {points.map((p) => (
+          <li key={p.runId}>{`${p.runId} at step ${p.step}: linear-probe accuracy ${p.x.toFixed(3)}, OOD AUROC ${p.y.toFixed(3)}`}</li>
+        ))}
+      </ul>
       <p className="eval-note">
         y: {OOD_SCORE_LABELS[scoreKey]}. Each point is a run's latest evaluation; runs without labels have no probe accuracy and no point.
       </p>

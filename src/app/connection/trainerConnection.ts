@@ -4,6 +4,7 @@
 
 import { configFromUrl, configToUrl, defaultPresetFor, type AppConfig, type PresetName } from '../../config';
 import type { FromWorker, ToWorker } from '../../protocol';
+import { BUILTIN_DATASET } from '../datasets/builtinDataset';
 import { DatasetController, type DatasetActions } from '../datasets/datasetController';
 import { BUILTIN_OOD, createEvalActions, type EvalActions } from '../eval/evalActions';
 import { downloadBytes } from '../persist/download';
@@ -14,13 +15,6 @@ import { ViewsController, type ViewActions } from '../views/viewsController';
 import { RecoveryController, type RecoveryActions } from './recovery';
 import { WorkerEvents } from './workerEvents';
 import { WorkerSupervisor } from './workerSupervisor';
-
-const BUILTIN_DATASET = {
-  kind: 'url' as const,
-  name: 'CIFAR-10 (5,000 train / 1,000 test)',
-  trainUrl: `${import.meta.env.BASE_URL}datasets/cifar10-train-5k.zip`,
-  testUrl: `${import.meta.env.BASE_URL}datasets/cifar10-test-1k.zip`,
-};
 
 export interface TrainerActions
   extends TrainingActions, RunActions, ViewActions, EvalActions, DatasetActions, PersistActions, RecoveryActions {}

@@ -11,12 +11,9 @@ import { untrainedBaselineId, PIXELS_BASELINE_ID } from '../eval/baselines';
 import type { BaselineRecord, EvalResults } from '../eval/evalTypes';
 import type { FromWorker, ToWorker } from '../protocol';
 import { presetHyper, RUN_PRESETS } from '../runPresets';
-import type { ExperimentRequest, ExperimentResult, ExperimentRow, LossCurve, SeedResult, TrainingTail } from './types';
+import { bucketCurve, tailOf } from './curves';
+import type { ExperimentRequest, ExperimentResult, ExperimentRow, SeedResult, TrainingTail } from './types';
 
-/** Training figures are averaged over this many final steps. */
-const TAIL_STEPS = 20;
-/** Points per loss curve in the saved result (each the mean of a bucket of steps). */
-const CURVE_POINTS = 200;
 /** A progress line every this many steps. */
 const LOG_EVERY = 50;
 
@@ -61,35 +58,6 @@ class Connection {
     this.waiters = [];
     for (const w of waiters) w.reject(error);
   }
-}
-
-function mean(values: number[]): number {
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : Number.NaN;
-}
-
-/** Per-step figures averaged over consecutive buckets, so a curve of thousands of steps stays small. */
-export function bucketCurve(history: readonly TrainingTail[], points = CURVE_POINTS): LossCurve {
-  const size = Math.max(1, Math.ceil(history.length / points));
-  const curve: LossCurve = { steps: [], bitsPerDim: [], lossCon: [] };
-  for (let start = 0; start < history.length; start += size) {
-    const bucket = history.slice(start, start + size);
-    curve.steps.push(bucket[bucket.length - 1].steps);
-    curve.bitsPerDim.push(mean(bucket.map((t) => t.bitsPerDim)));
-    curve.lossCon.push(mean(bucket.map((t) => t.lossCon)));
-  }
-  return curve;
-}
-
-function tailOf(history: readonly TrainingTail[]): TrainingTail {
-  const tail = history.slice(-TAIL_STEPS);
-  return {
-    steps: tail.length,
-    lossTotal: mean(tail.map((t) => t.lossTotal)),
-    lossCon: mean(tail.map((t) => t.lossCon)),
-    bitsPerDim: mean(tail.map((t) => t.bitsPerDim)),
-    conTop1: mean(tail.map((t) => t.conTop1)),
-    msPerStep: mean(tail.map((t) => t.msPerStep)),
-  };
 }
 
 /** Where the experiment's data comes from: the built-in sets or the person's files. */

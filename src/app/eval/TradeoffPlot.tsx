@@ -12,6 +12,13 @@ import type { RunView } from '../training/runView';
 
 const BASELINE_COLORS: Record<BaselinePoint['kind'], string> = { untrained: '#9ca3af', pixels: '#4b5563' };
 
+// Zoomed to the points (and their error bars) on a 0.05 grid inside [0, 1]: runs a few points apart
+// would sit on top of each other on the whole unit square.
+const ZOOMED: [(min: number) => number, (max: number) => number] = [
+  (min) => Math.max(0, Math.floor((min - 0.02) * 20) / 20),
+  (max) => Math.min(1, Math.ceil((max + 0.02) * 20) / 20),
+];
+
 interface ShapeProps {
   cx?: number;
   cy?: number;
@@ -69,14 +76,14 @@ export function TradeoffPlot({ runs, evals }: { runs: RunView[]; evals: EvalStat
             type="number"
             dataKey="x"
             name="linear-probe accuracy"
-            domain={[0, 1]}
+            domain={ZOOMED}
             label={{ value: 'linear-probe accuracy', position: 'bottom', offset: 4 }}
           />
           <YAxis
             type="number"
             dataKey="y"
             name="OOD AUROC"
-            domain={[0, 1]}
+            domain={ZOOMED}
             width={48}
             label={{ value: 'OOD AUROC', angle: -90, position: 'insideLeft' }}
           />

@@ -100,8 +100,24 @@ export interface EvalResults {
   sizes: { train: number; test: number; ood: number; labelledTrain: number; labelledTest: number };
   /** Why the label-needing evaluations were skipped, or null when they ran. */
   needsLabels: string | null;
-  probe: { iterations: number; converged: boolean } | null;
+  probe: ProbeSummary | null;
   seconds: number;
+}
+
+/**
+ * How the linear probe's fit ended (linearProbe.ts): a small gradient (converged), a loss that stopped
+ * moving while the gradient was not small (stalled), or the iteration cap.
+ */
+export type ProbeStop = 'converged' | 'stalled' | 'iterationCap';
+export const PROBE_STOPS: readonly ProbeStop[] = ['converged', 'stalled', 'iterationCap'];
+
+export interface ProbeSummary {
+  iterations: number;
+  /** stop === 'converged'. */
+  converged: boolean;
+  stop: ProbeStop;
+  /** Largest gradient component at the end; null when not finite, or when recorded before it was kept. */
+  gradient: number | null;
 }
 
 export interface EvalProgress {

@@ -28,7 +28,7 @@ export interface CorruptionSpec {
 export interface PassRequest {
   bitsPerDim: boolean;
   corruptions: readonly CorruptionSpec[];
-  /** Seed of the corruption noise; chunk and corruption indices are mixed in. */
+  /** Seed of the corruption noise; each image's index in the set and the severity are mixed in (corruptions.ts). */
   seed: number;
   /**
    * Receives r(x) of each chunk's corrupted copies (rows×d, rows start at `start`), as they are read.
@@ -74,7 +74,7 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
   let d = 0;
   let features = new Float32Array(0);
   const bpd = request.bitsPerDim ? new Float32Array(count) : null;
-  for (let start = 0, index = 0; start < count; start += chunk, index++) {
+  for (let start = 0; start < count; start += chunk) {
     await checkpoint(opts.signal);
     const rows = Math.min(chunk, count - start);
     padded.fill(0);
@@ -90,9 +90,9 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
         if (!bitsPerDim) throw new Error('runModelPasses: bits/dim asked of a model without a likelihood');
         out.push(tf.tidy(() => bitsPerDim(images)));
       }
-      request.corruptions.forEach((spec, k) => {
-        out.push(tf.tidy(() => model.represent(corrupt(images, spec.kind, spec.severity, mixSeed(request.seed, index, k)))));
-      });
+      for (const spec of request.corruptions) {
+        out.push(tf.tidy(() => model.represent(corrupt(images, spec.kind, spec.severity, request.seed, start))));
+      }
       return out;
     });
     try {
@@ -113,10 +113,4 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
     opts.onUnits?.(rows * passUnits(request));
   }
   return { features, d, bitsPerDim: bpd };
-}
-
-// A distinct, deterministic noise seed per (chunk, corruption): the same subset gets the same noise
-// in every run, and no two chunks share a noise pattern.
-function mixSeed(seed: number, chunk: number, corruption: number): number {
-  return (Math.imul(seed | 0, 1_000_003) + chunk * 7919 + corruption * 104_729) >>> 0;
 }

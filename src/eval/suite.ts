@@ -8,7 +8,7 @@ import { meanOf, summariseCorruptions } from './aggregate';
 import { auroc } from './auroc';
 import { expectedCalibrationError } from './calibration';
 import { CORRUPTION_KINDS, SEVERITIES } from './corruptions';
-import type { CorruptionScore, EvalProgress, EvalResults, EvalSettings, OodPartScore, OodSetInfo } from './evalTypes';
+import type { CorruptionScore, EvalProgress, EvalResults, EvalSettings, OodPartScore, OodSetInfo, ProbeSummary } from './evalTypes';
 import { featureOodScores, knnAccuracy } from './knn';
 import { fitLinearProbe, type LinearProbe } from './linearProbe';
 import { passUnits, runModelPasses, type CorruptionSpec, type EvaluableModel, type PassRequest } from './modelPasses';
@@ -46,6 +46,11 @@ export function labelProblem(numClasses: number, trainLabels: Int32Array, testLa
   if (distinctLabels(trainLabels) < 2) return 'needs labels: the training subset has fewer than two labelled classes';
   if (testLabels.length === 0) return 'needs labels: the test subset has no labelled images';
   return null;
+}
+
+function probeSummary(probe: LinearProbe): ProbeSummary {
+  const { iterations, converged, stop, gradient } = probe;
+  return { iterations, converged, stop, gradient: Number.isFinite(gradient) ? gradient : null };
 }
 
 export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): Promise<EvalResults> {
@@ -169,7 +174,7 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
     ood: { ...input.oodInfo },
     sizes: { train: train.count, test: test.count, ood: oodCount, labelledTrain: trainRows.length, labelledTest: testRows.length },
     needsLabels,
-    probe: probe ? { iterations: probe.iterations, converged: probe.converged } : null,
+    probe: probe ? probeSummary(probe) : null,
     seconds: (performance.now() - started) / 1000,
   };
 

@@ -4,6 +4,10 @@ import { useCpu } from '../model/model.testing';
 import type { FromWorker } from '../protocol';
 import { deviceLock } from './deviceLock';
 import { untrainedBaselineId } from '../eval/baselines';
+import { DEFAULT_EVAL_SETTINGS } from '../eval/evalTypes';
+import { chunkSizeFor } from '../eval/modelPasses';
+import { buildOodParts } from '../eval/oodSet';
+import { runEvalSuite } from '../eval/suite';
 import { Evaluator } from './evaluator';
 import { OodProvider } from './oodProvider';
 import { TrainingRun } from './run';
@@ -24,10 +28,8 @@ function setup() {
   const run = new TrainingRun('run-1', microRunConfig(), dataset.train);
   const runs = new Map([[run.id, run]]);
   const never = async () => ({ ok: false as const, reason: 'no decoder in this test' });
-  const evaluator = new Evaluator(
-    { run: (id) => runs.get(id), dataset: () => dataset, emit: (e) => events.push(e) },
-    new OodProvider(never, () => {}),
-  );
+  const ood = new OodProvider(never, () => {});
+  const evaluator = new Evaluator({ run: (id) => runs.get(id), dataset: () => dataset, emit: (e) => events.push(e) }, ood);
   evaluator.setSettings({ trainSubset: 20, testSubset: 10, oodSubset: 10 });
   const next = (type: FromWorker['type']) =>
     new Promise<FromWorker>((resolve) => {
@@ -38,13 +40,16 @@ function setup() {
       };
       poll();
     });
-  return { events, run, runs, evaluator, next };
+  return { events, run, runs, evaluator, next, ood };
 }
 
 describe('Evaluator', () => {
-  it('evaluates a run on the weights of its current step, with every number in range', async () => {
-    const { run, evaluator, events, next } = setup();
+  it("evaluates a run on the weights of its current step: its results are the suite's on exactly those weights", async () => {
+    const { run, evaluator, events, next, ood } = setup();
     await run.trainOneStep();
+    // A copy of the run at step 1, and one at step 2, to evaluate directly.
+    const atStep1 = new TrainingRun('copy-1', microRunConfig(), dataset.train);
+    atStep1.importCheckpoint(await run.exportCheckpoint());
     evaluator.request(['run-1']);
     evaluator.request(['run-1']); // already queued: ignored
     // A step asked for after the evaluation waits for it, so the evaluation sees step 1's weights.
@@ -55,16 +60,30 @@ describe('Evaluator', () => {
     expect(result).toMatchObject({ runId: 'run-1', step: 1 });
     expect(run.step).toBe(2);
     if (result.type !== 'evalResult') throw new Error('unreachable');
-    const r = result.results;
-    for (const v of [r.linearAcc, r.knnAcc, r.oodAurocBpd, r.oodAurocFeature, r.corruptionAcc, r.ece]) {
-      expect(v as number).toBeGreaterThanOrEqual(0);
-      expect(v as number).toBeLessThanOrEqual(1);
-    }
-    expect(r.testBpd).toBeGreaterThan(0);
+    const direct = async (model: TrainingRun) => {
+      const settings = { ...DEFAULT_EVAL_SETTINGS, trainSubset: 20, testSubset: 10, oodSubset: 10 };
+      const size = dataset.train.size;
+      const results = await runEvalSuite({
+        model: model.trainer,
+        train: dataset.train,
+        test: dataset.test,
+        numClasses: 3,
+        oodParts: buildOodParts(null, settings, size),
+        oodInfo: ood.current(),
+        settings,
+        chunkSize: chunkSizeFor((size / model.config.model.patch) ** 2 + 1),
+      });
+      return { ...results, seconds: 0 };
+    };
+    const expected = await direct(atStep1);
+    expect({ ...result.results, seconds: 0 }).toEqual(expected);
+    // ...and not the suite's on step 2's weights (the test can tell them apart).
+    expect((await direct(run)).testBpd).not.toBe(expected.testBpd);
     // No natural OOD set was given: the synthetic parts carry the OOD evaluation, and it says so.
-    expect(r.oodParts.map((p) => p.name)).toEqual(['Gaussian noise', 'constant colour']);
-    expect(r.ood.error).toMatch(/no OOD set/);
+    expect(result.results.oodParts.map((p) => p.name)).toEqual(['Gaussian noise', 'constant colour']);
+    expect(result.results.ood.error).toMatch(/no OOD set/);
     run.dispose();
+    atStep1.dispose();
   });
 
   it('queues an automatic evaluation exactly at every N-th step', async () => {

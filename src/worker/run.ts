@@ -5,7 +5,7 @@ import type { HyperParams, RunConfig } from '../config';
 import type { RunStatus, StepMetrics } from '../runTypes';
 import { Batcher, type BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/store';
-import { HybridTrainer, type TrainerState } from '../model/trainer';
+import { HybridTrainer, type StepOutputs, type TrainerState } from '../model/trainer';
 
 export interface StepReport {
   step: number;
@@ -72,21 +72,31 @@ export class TrainingRun {
   /** One optimiser step. Reads back only the four scalars shown in the UI, after the step. */
   async trainOneStep(): Promise<StepReport> {
     const hyper = { ...this.hyper };
+    // The batch and the trainer's step (which seeds the views) advance together or not at all: a step
+    // that throws before the trainer commits it gives its batch back, so the run stays in lock-step
+    // with its same-seed siblings when it resumes.
+    const position = this.batcher.getState();
     const { pixels } = this.batcher.next();
     const { batch } = this.config.train;
     const size = this.config.model.imageSize;
     const started = performance.now();
-    const outputs = tf.tidy(() => {
-      const images = tf.tensor4d(pixels, [batch, size, size, 3], 'int32').toFloat();
-      return this.trainer.trainStep(images as tf.Tensor4D, hyper);
-    });
-    const [total, con, bpd, top1] = await Promise.all([
-      outputs.total.data(),
-      outputs.con.data(),
-      outputs.bpd.data(),
-      outputs.conTop1.data(),
-    ]);
-    tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
+    let outputs: StepOutputs;
+    try {
+      outputs = tf.tidy(() => {
+        const images = tf.tensor4d(pixels, [batch, size, size, 3], 'int32').toFloat();
+        return this.trainer.trainStep(images as tf.Tensor4D, hyper);
+      });
+    } catch (error) {
+      this.batcher.setState(position);
+      throw error;
+    }
+    let losses: tf.TypedArray[];
+    try {
+      losses = await Promise.all([outputs.total.data(), outputs.con.data(), outputs.bpd.data(), outputs.conTop1.data()]);
+    } finally {
+      tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
+    }
+    const [total, con, bpd, top1] = losses;
     const msPerStep = performance.now() - started;
     return {
       step: this.trainer.step,

@@ -150,6 +150,7 @@ const handlers: MessageHandlers = {
 
 const table = new MessageTable(handlers, {
   onError: (message, error) => emit({ type: 'error', runId: 'runId' in message ? message.runId : null, step: 0, message: describe(error) }),
+  runExists: (runId) => scheduler.runs.has(runId),
   // Numbered on arrival so that a cancel also reaches imports still waiting in the queue.
   onArrival: (message) => {
     if (message.type === 'loadDataset') imports.queued();

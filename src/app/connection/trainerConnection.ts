@@ -12,6 +12,7 @@ import { PersistController, type PersistActions } from '../persist/persistContro
 import { RunsController, type RunActions, type TrainingActions } from '../training/runsController';
 import { TrainerStore } from '../training/trainerStore';
 import { ViewsController, type ViewActions } from '../views/viewsController';
+import { Autostart } from './autostart';
 import { RecoveryController, type RecoveryActions } from './recovery';
 import { WorkerEvents } from './workerEvents';
 import { WorkerSupervisor } from './workerSupervisor';
@@ -54,7 +55,16 @@ export class TrainerConnection {
       search,
     );
     // The runs controller selects a requested run before the views follow the selection.
-    this.events.add(this.store, this.views.store, this.runs, this.views, this.datasets, this.persistence, this.recovery);
+    this.events.add(
+      this.store,
+      this.views.store,
+      this.runs,
+      this.views,
+      this.datasets,
+      this.persistence,
+      this.recovery,
+      new Autostart(this.config.autostart, post),
+    );
     this.supervisor = new WorkerSupervisor({
       create: () => new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
       onMessage: (event) => this.onEvent(event),
@@ -95,7 +105,6 @@ export class TrainerConnection {
         if (event.runs === 0) this.datasets.replaceRuns();
         return;
       case 'runCreated':
-        if (this.config.autostart && event.runId) this.post({ type: 'start', runId: event.runId });
         this.writeUrl();
         return;
       default:

@@ -63,7 +63,8 @@ export interface CorruptionScore {
 export interface OodPartScore {
   name: string;
   count: number;
-  aurocBpd: number;
+  /** null for a representation without a likelihood (the raw-pixel baseline). */
+  aurocBpd: number | null;
   aurocFeature: number;
 }
 
@@ -92,8 +93,8 @@ export interface EvalResults {
   corruptionRatio: number | null;
   corruptions: CorruptionScore[];
   ece: number | null;
-  /** Mean bits/dim of the test subset. */
-  testBpd: number;
+  /** Mean bits/dim of the test subset; null for a representation without a likelihood (raw pixels). */
+  testBpd: number | null;
   oodParts: OodPartScore[];
   ood: OodSetInfo;
   sizes: { train: number; test: number; ood: number; labelledTrain: number; labelledTest: number };
@@ -123,4 +124,16 @@ export interface EvalProgress {
   phase: string;
   done: number;
   total: number;
+}
+
+/**
+ * A reference row evaluated on exactly the subsets the runs use (docs/evaluations.md#baselines): the
+ * untrained network (a run's architecture and seed at step 0) or the raw pixels themselves.
+ */
+export interface BaselineRecord {
+  /** 'pixels', or 'untrained:' + the architecture and seed it stands for. */
+  id: string;
+  kind: 'untrained' | 'pixels';
+  label: string;
+  results: EvalResults;
 }

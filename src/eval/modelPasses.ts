@@ -12,12 +12,12 @@ import type { ImageSet } from '../data/store';
 import { checkpoint } from './cancel';
 import { corrupt, type CorruptionKind, type Severity } from './corruptions';
 
-/** What the suite needs from a model: HybridTrainer satisfies it. */
+/** What the suite needs from a model: HybridTrainer satisfies it, and so does the raw-pixel baseline. */
 export interface EvaluableModel {
   /** r(x), [n, d], for images [n,S,S,3] in 0..255. */
   represent(images: tf.Tensor4D): tf.Tensor2D;
-  /** Exact bits/dim per image, [n]. */
-  bitsPerDim(images: tf.Tensor4D): tf.Tensor1D;
+  /** Exact bits/dim per image, [n]; absent for a representation that has no likelihood. */
+  bitsPerDim?(images: tf.Tensor4D): tf.Tensor1D;
 }
 
 export interface CorruptionSpec {
@@ -85,7 +85,11 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
       // A tidy per pass frees each pass's activations before the next one runs; only the small
       // outputs live until the end of the chunk.
       const out: tf.Tensor[] = [tf.tidy(() => model.represent(images))];
-      if (request.bitsPerDim) out.push(tf.tidy(() => model.bitsPerDim(images)));
+      if (request.bitsPerDim) {
+        const bitsPerDim = model.bitsPerDim?.bind(model);
+        if (!bitsPerDim) throw new Error('runModelPasses: bits/dim asked of a model without a likelihood');
+        out.push(tf.tidy(() => bitsPerDim(images)));
+      }
       for (const spec of request.corruptions) {
         out.push(tf.tidy(() => model.represent(corrupt(images, spec.kind, spec.severity, request.seed, start))));
       }

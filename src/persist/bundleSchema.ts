@@ -157,8 +157,8 @@ export const evalResultsSchema: z.ZodType<EvalResults, unknown> = z.object({
     )
     .max(100),
   ece: nullableRate,
-  testBpd: z.number(),
-  oodParts: z.array(z.object({ name: z.string().max(200), count: int(0, 1e9), aurocBpd: rate, aurocFeature: rate })).max(20),
+  testBpd: z.number().nullable(),
+  oodParts: z.array(z.object({ name: z.string().max(200), count: int(0, 1e9), aurocBpd: nullableRate, aurocFeature: rate })).max(20),
   ood: z.object({
     name: z.string().max(500),
     origin: z.enum(['builtin', 'imported']),

@@ -3,6 +3,7 @@ import type { Dataset } from '../data/store';
 import { useCpu } from '../model/model.testing';
 import type { FromWorker } from '../protocol';
 import { deviceLock } from './deviceLock';
+import { untrainedBaselineId } from '../eval/baselines';
 import { DEFAULT_EVAL_SETTINGS } from '../eval/evalTypes';
 import { chunkSizeFor } from '../eval/modelPasses';
 import { buildOodParts } from '../eval/oodSet';
@@ -110,6 +111,41 @@ describe('Evaluator', () => {
     expect(stopped).toMatchObject({ runId: 'run-1', reason: 'cancelled' });
     await deviceLock.run(async () => undefined);
     expect(events.some((e) => e.type === 'evalResult')).toBe(false);
+    run.dispose();
+  });
+
+  it('the first evaluation also evaluates the baselines: the untrained row is the run at step 0, pixels have no bits/dim', async () => {
+    const { run, evaluator, events, next } = setup();
+    evaluator.request(['run-1']);
+    const result = await next('evalResult');
+    const published = events.filter((e) => e.type === 'evalBaselines');
+    const last = published.at(-1);
+    if (result.type !== 'evalResult' || last?.type !== 'evalBaselines') throw new Error('no result or no baselines');
+    // Baselines are published before the run's own result, one at a time as they finish.
+    expect(events.indexOf(last)).toBeLessThan(events.indexOf(result));
+    expect(last.baselines.map((b) => b.kind)).toEqual(['untrained', 'pixels']);
+    const [untrained, pixels] = last.baselines;
+    expect(untrained.id).toBe(untrainedBaselineId(run.config));
+    // The run has not stepped: its weights are the untrained network's, so every number is the same.
+    expect({ ...untrained.results, seconds: 0 }).toEqual({ ...result.results, seconds: 0 });
+    expect(pixels.results.testBpd).toBeNull();
+    expect(pixels.results.oodAurocBpd).toBeNull();
+    expect(pixels.results.linearAcc).toEqual(expect.any(Number));
+
+    // A second evaluation in the same context reuses them.
+    await deviceLock.run(() => run.trainOneStep());
+    const before = published.length;
+    evaluator.request(['run-1']);
+    await deviceLock.run(async () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(events.filter((e) => e.type === 'evalResult')).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'evalBaselines')).toHaveLength(before);
+
+    // Other subsets: the baselines no longer apply and are dropped at once; "every N" alone keeps them.
+    evaluator.setSettings({ autoEvery: 5 });
+    expect(events.filter((e) => e.type === 'evalBaselines')).toHaveLength(before);
+    evaluator.setSettings({ testSubset: 12 });
+    expect(events.filter((e) => e.type === 'evalBaselines').at(-1)).toMatchObject({ baselines: [] });
     run.dispose();
   });
 

@@ -77,6 +77,12 @@ function describe(r) {
     `${fmt(r.achievedGflops, 2).padStart(6)} GFLOP/s of ${fmt(r.matmulGflops, 1)} matmul (${fmt(100 * r.matmulFraction)}%)`,
     `${fmt(r.flopsPerStep / 1e9, 2)} GFLOP/step  ${r.kernelsPerStep} kernels/step  first ${fmt(r.firstStepMs, 0)} ms`,
     `steps ${r.stepsTimed}  mem ${mem(r.memoryAfterWarmup)} -> ${mem(r.memoryAfterSteps)}${threads}`,
+    ...(r.dispatchesPerStep === null
+      ? []
+      : [
+          `per step: ${fmt(r.dispatchesPerStep, 0)} dispatches, ${fmt(r.submitsPerStep, 0)} submits, ${fmt(r.readbacksPerStep, 0)} readbacks, ` +
+            `${fmt(r.buffersCreatedPerStep, 1)} buffers created, ${fmt(r.bytesUploadedPerStep / 1024, 1)} KiB uploaded, encode ${fmt(r.encodeMsPerStep)} ms`,
+        ]),
   ].join(' | ');
 }
 

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { presetConfig } from '../config';
 import { matmulFlopsPerStep } from '../model/flops';
 import { HybridTrainer } from '../model/trainer';
+import { gpuCounts, perStep } from './gpuCounters';
 import type { BenchRequest, BenchResult, MemoryFigures } from './protocol';
 
 const MATMUL_SIZE = 1024;
@@ -95,9 +96,12 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   let taken = 0;
   const inputs = () =>
     tf.tidy(() => tf.tensor4d(batches[taken++ % HOST_BATCHES], [batch, size, size, 3], 'int32').toFloat() as tf.Tensor4D);
+  const encodeMs: number[] = [];
   const step = async (): Promise<number> => {
     const started = performance.now();
     const outputs = tf.tidy(() => trainer.trainStep(inputs(), hyper));
+    // On webgpu the synchronous part only records commands: its duration is the encoding cost.
+    encodeMs.push(performance.now() - started);
     await Promise.all([outputs.total.data(), outputs.con.data(), outputs.bpd.data(), outputs.conTop1.data()]);
     tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
     return performance.now() - started;
@@ -133,13 +137,17 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   const memoryAfterWarmup = memory();
 
   const stepMs: number[] = [];
+  encodeMs.length = 0;
+  const countsBefore = gpuCounts();
   const started = performance.now();
   while (stepMs.length < request.steps && (stepMs.length < request.minSteps || performance.now() - started < request.budgetMs)) {
     progress(`step ${stepMs.length + 1}`);
     stepMs.push(await step());
   }
+  const counted = perStep(countsBefore, gpuCounts(), stepMs.length);
   const memoryAfterSteps = memory();
   trainer.dispose();
+  const onGpu = tf.getBackend() === 'webgpu';
 
   const msPerStep = median(stepMs);
   if (stepMs.length < 20)
@@ -166,6 +174,12 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
     matmulGflops: matmul,
     matmulFraction: achievedGflops / matmul,
     firstStepMs,
+    dispatchesPerStep: onGpu ? counted.dispatches : null,
+    submitsPerStep: onGpu ? counted.submits : null,
+    readbacksPerStep: onGpu ? counted.readbacks : null,
+    buffersCreatedPerStep: onGpu ? counted.buffersCreated : null,
+    bytesUploadedPerStep: onGpu ? counted.bytesUploaded : null,
+    encodeMsPerStep: onGpu ? median(encodeMs) : null,
     memoryAfterWarmup,
     memoryAfterSteps,
     stepsBetweenMemory: stepMs.length,

@@ -48,6 +48,17 @@ export interface BenchResult {
   /** achievedGflops / matmulGflops. */
   matmulFraction: number;
   firstStepMs: number;
+  /**
+   * webgpu only (null elsewhere), per timed step, counted at the WebGPU API (gpuCounters.ts): compute
+   * dispatches, queue submits, GPU→CPU readbacks, GPU buffers created and bytes uploaded.
+   */
+  dispatchesPerStep: number | null;
+  submitsPerStep: number | null;
+  readbacksPerStep: number | null;
+  buffersCreatedPerStep: number | null;
+  bytesUploadedPerStep: number | null;
+  /** webgpu only: median JavaScript time of the synchronous part of a step (encoding its commands). */
+  encodeMsPerStep: number | null;
   memoryAfterWarmup: MemoryFigures;
   memoryAfterSteps: MemoryFigures;
   /** Steps between the two memory readings. */

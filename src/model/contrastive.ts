@@ -59,7 +59,7 @@ export function contrastiveLoss(
     const loss = tf.neg(tf.mean(tf.sub(positiveLogit, lse)));
     // The positive is the argmax iff its logit equals the row max (ties count as hits).
     const top1 = tf.mean(tf.cast(tf.greaterEqual(positiveLogit, tf.max(sim, 1, true)), 'float32'));
-    save([rep.y, rep.xhat, rep.rstd, g, w1, h1, act, w2, z, norm, tf.exp(tf.sub(sim, lse)), positive]);
+    save([rep.y, ...rep.saved, g, w1, h1, act, w2, z, norm, tf.exp(tf.sub(sim, lse)), positive]);
     return {
       value: tf.stack([loss, top1]),
       gradFunc: (dy, saved) => {
@@ -69,7 +69,7 @@ export function contrastiveLoss(
         const dRaw = tf.div(tf.sub(dz, tf.mul(zs, tf.sum(tf.mul(zs, dz), 1, true))), norms) as T2;
         const [dAct, dW2, db2] = denseBackward(a, weight2, dRaw);
         const [dRep, dW1, db1] = denseBackward(r, weight1, geluBackward(pre, dAct));
-        const [dPooled, dg, dbeta] = layerNormBackward({ xhat, rstd }, gain as unknown as T1, dRep);
+        const [dPooled, dg, dbeta] = layerNormBackward([xhat, rstd], gain as unknown as T1, dRep);
         const dx = tf.reshape(tf.mul(tf.reshape(dPooled, [views, 1, d]), tf.fill([1, tokens, 1], 1 / tokens)), [views * tokens, d]);
         return [dx, dg, dbeta, dW1, db1, dW2, db2];
       },

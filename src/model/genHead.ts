@@ -45,7 +45,7 @@ export function generativeNllNats(rows: T2, norm: Norm, head: Linear, patches: t
       tf.reshape(denseForward(normed.y, headPart(w, k, dims), headPart(b, k, dims)), [batch, count, d3, m]),
     );
     const { nll, factors } = dmolForward(patches, l, mu, s, recordingGradients());
-    if (factors) save([normed.y, normed.xhat, normed.rstd, g, w, ...factors]);
+    if (factors) save([normed.y, ...normed.saved, g, w, ...factors]);
     return {
       value: tf.sum(nll, [1, 2, 3]),
       gradFunc: (dy, saved) => {
@@ -54,7 +54,7 @@ export function generativeNllNats(rows: T2, norm: Norm, head: Linear, patches: t
         const parts = grads.map((f, k) =>
           tf.tidy(() => denseBackward(h, headPart(weight, k, dims), tf.reshape(tf.mul(f, perImage), [batch * count, d3 * m]) as T2)),
         );
-        const [dx, dg, dbeta] = layerNormBackward({ xhat, rstd }, gain as unknown as T1, tf.addN(parts.map(([dh]) => dh)) as T2);
+        const [dx, dg, dbeta] = layerNormBackward([xhat, rstd], gain as unknown as T1, tf.addN(parts.map(([dh]) => dh)) as T2);
         return [
           dx,
           dg,

@@ -77,24 +77,7 @@ function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: numb
     const f = denseForward(norm2.y, fc1W, fc1b);
     const g = geluForward(f);
     const y = tf.add(h, denseForward(g, fc2W, fc2b));
-    save([
-      norm1.y,
-      norm1.xhat,
-      norm1.rstd,
-      attention.out,
-      norm2.y,
-      norm2.xhat,
-      norm2.rstd,
-      f,
-      g,
-      ln1g,
-      qkvW,
-      projW,
-      ln2g,
-      fc1W,
-      fc2W,
-      ...attention.saved,
-    ]);
+    save([norm1.y, ...norm1.saved, attention.out, norm2.y, ...norm2.saved, f, g, ln1g, qkvW, projW, ln2g, fc1W, fc2W, ...attention.saved]);
     return {
       value: y,
       gradFunc: (dy, saved) => {
@@ -106,7 +89,7 @@ function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: numb
         // activations of all blocks plus one stage's temporaries, not one block's worth of them.
         const [dg, dW2, db2] = tf.tidy(() => denseBackward(gs, w2, dyc));
         const [dbl, dW1, db1] = tf.tidy(() => denseBackward(bl, w1, geluBackward(fs, dg)));
-        const [dh2, dg2, dbeta2] = tf.tidy(() => layerNormBackward({ xhat: xh2, rstd: rs2 }, g2 as unknown as T1, dbl));
+        const [dh2, dg2, dbeta2] = tf.tidy(() => layerNormBackward([xh2, rs2], g2 as unknown as T1, dbl).slice(0, 3) as tf.Tensor[]);
         const dh = tf.add(dyc, dh2) as T2;
         const [dc, dWp, dbp] = tf.tidy(() => denseBackward(c, wp, dh));
         const dqkv = tf.tidy(() => core.backward(attSaved, dc));
@@ -117,7 +100,7 @@ function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: numb
             dqkv,
           ),
         );
-        const [dx1, dg1, dbeta1] = tf.tidy(() => layerNormBackward({ xhat: xh1, rstd: rs1 }, g1 as unknown as T1, da));
+        const [dx1, dg1, dbeta1] = tf.tidy(() => layerNormBackward([xh1, rs1], g1 as unknown as T1, da).slice(0, 3) as tf.Tensor[]);
         const dqkvW = tf.concat(dws, 1);
         const dqkvB = tf.concat(dbs);
         return [tf.add(dh, dx1), dg1, dbeta1, dqkvW, dqkvB, dWp, dbp, dg2, dbeta2, dW1, db1, dW2, db2];

@@ -1,0 +1,27 @@
+// The GPU-check worker: selects webgpu exactly as the app does when forced (?backend=webgpu) and
+// runs the requested checks.
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../worker/backend';
+import { kernelChecks } from './kernelChecks';
+import type { CheckRequest, FromChecks } from './protocol';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const emit = (message: FromChecks) => scope.postMessage(message);
+
+async function run(request: CheckRequest): Promise<void> {
+  const choice = await selectBackend('webgpu');
+  if (tf.getBackend() !== 'webgpu') throw new Error(`webgpu is not available here: ${choice.reason}`);
+  const results = [];
+  for (const check of kernelChecks) {
+    if (request.only && !request.only.includes(check.name)) continue;
+    emit({ type: 'progress', message: check.name });
+    results.push(await check.run());
+  }
+  emit({ type: 'kernels', results, adapter: choice.adapter });
+}
+
+scope.onmessage = (event: MessageEvent<CheckRequest>) => {
+  run(event.data).catch((error: unknown) =>
+    emit({ type: 'error', message: error instanceof Error ? `${error.message}\n${error.stack ?? ''}` : String(error) }),
+  );
+};

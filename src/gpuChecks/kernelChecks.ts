@@ -2,7 +2,19 @@
 // has any), on shapes that exercise the edges: rows and widths that are not multiples of the
 // workgroup sizes, widths above one workgroup's threads. Run by e2e/kernels.spec.ts in Chromium.
 import * as tf from '@tensorflow/tfjs';
-import { layerNorm2d, layerNormBackward, layerNormForward, residualLayerNormForward } from '../model/ops';
+import { attentionFromQkv } from '../model/attention';
+import {
+  biasGeluBackward,
+  biasGeluForward,
+  colSum,
+  customOp,
+  gelu,
+  layerNorm2d,
+  layerNormBackward,
+  layerNormForward,
+  residualLayerNormForward,
+} from '../model/ops';
+import { causalMask } from '../model/transformer';
 import { compareFused, seeded, type CheckResult } from './compare';
 
 export interface KernelCheck {
@@ -83,4 +95,45 @@ export const kernelChecks: KernelCheck[] = [
       );
     },
   },
+  {
+    name: 'gelu 300x7',
+    run: () => {
+      const x = seeded([300, 7], 11, -4, 4);
+      return withInputs([x], () => compareFused('gelu 300x7', (xi) => gelu(xi), [x], [0]));
+    },
+  },
+  {
+    name: 'bias + gelu 130x96',
+    run: () => {
+      const x = seeded([130, 96], 12, -4, 4) as T2;
+      const b = seeded([96], 13) as T1;
+      const op = customOp<[T2, T1]>((xi, bi, save) => {
+        save([xi, bi]);
+        return {
+          value: biasGeluForward(xi, bi),
+          gradFunc: (dy, [xs, bs]) => {
+            const dx = biasGeluBackward(xs as T2, bs as T1, dy as T2);
+            return [dx, colSum(dx)];
+          },
+        };
+      });
+      return withInputs([x, b], () => compareFused('bias + gelu 130x96', (xi, bi) => op(xi as T2, bi as T1), [x, b], [0, 1]));
+    },
+  },
+  ...[
+    [3, 17, 2, 64],
+    [2, 9, 3, 24],
+  ].map(([batch, tokens, heads, d]) => {
+    const name = `attention B${batch} T${tokens} h${heads} d${d}`;
+    return {
+      name,
+      run: () => {
+        const qkv = seeded([batch * tokens, 3 * d], 14, -2, 2) as T2;
+        const mask = causalMask(tokens);
+        return withInputs([qkv, mask], () =>
+          compareFused(name, (x) => attentionFromQkv(x as T2, { batch, tokens, heads, mask }), [qkv], [0]),
+        );
+      },
+    };
+  }),
 ];

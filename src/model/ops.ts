@@ -4,6 +4,8 @@
 // needs and computes that gradient in a few large kernels.
 import * as tf from '@tensorflow/tfjs';
 import { layerNormBackwardFused, layerNormForwardFused, layerNormNeeds, residualLayerNormForwardFused } from './webgpu/layerNorm';
+import { columnSumFused, columnSumNeeds } from './webgpu/columnSum';
+import { biasGeluFused, biasGeluGradFused, geluNeeds } from './webgpu/gelu';
 import { runsFused } from './webgpu/limits';
 
 /**
@@ -38,8 +40,9 @@ export function customOp<A extends tf.Tensor[]>(f: (...args: [...A, tf.GradSaveF
   return tf.customGrad(tidied as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
 }
 
-/** Column sums of x [R, C] → [C]. */
+/** Column sums of x [R, C] → [C] (one dispatch on webgpu, webgpu/columnSum.ts). */
 export function colSum(x: tf.Tensor2D): tf.Tensor1D {
+  if (runsFused('columnSum', () => columnSumNeeds(x.shape[0], x.shape[1]))) return columnSumFused(x);
   return tf.sum(x, 0);
 }
 
@@ -52,7 +55,7 @@ export function colSum(x: tf.Tensor2D): tf.Tensor1D {
  * where Σ_rows dy would make wasm's Sum transpose dy again.
  */
 export function weightGradients(x: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
-  if (!plainOperandsOnly()) return [tf.matMul(x, dy, true, false), tf.sum(dy, 0)];
+  if (!plainOperandsOnly()) return [tf.matMul(x, dy, true, false), colSum(dy)];
   if (x.shape[1] >= dy.shape[1]) return [tf.matMul(tf.transpose(x), dy), tf.sum(dy, 0)];
   const dyT = tf.transpose(dy);
   return [tf.transpose(tf.matMul(dyT, x)) as tf.Tensor2D, tf.sum(dyT, 1)];
@@ -185,6 +188,7 @@ const GELU_K3 = GELU_K1 * 0.044715;
  * since ½(1 + tanh u) = σ(2u), but sigmoid is a vectorised kernel where tanh is not (wasm).
  */
 export function geluForward<T extends tf.Tensor>(x: T): T {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluFused(x);
   return tf.mul(x, tf.sigmoid(tf.mul(x, tf.add(tf.mul(tf.square(x), GELU_K3), GELU_K1)))) as T;
 }
 
@@ -193,10 +197,23 @@ export function geluForward<T extends tf.Tensor>(x: T): T {
  * activations are the largest tensors of a step, and every kept one stays until the step ends.
  */
 export function geluBackward<T extends tf.Tensor>(x: T, dy: T): T {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluGradFused(x, dy);
   const x2 = tf.square(x);
   const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_K3), GELU_K1)));
   const slope = tf.mul(tf.mul(x, tf.add(tf.mul(x2, 3 * GELU_K3), GELU_K1)), tf.sub(s, tf.square(s)));
   return tf.mul(dy, tf.add(s, slope)) as T;
+}
+
+/** GELU(x + b), b [width] over the last axis: one kernel on webgpu, where the layer before is then a plain matMul. */
+export function biasGeluForward(x: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluFused(x, b);
+  return geluForward(tf.add(x, b) as tf.Tensor2D);
+}
+
+/** The gradient of biasGeluForward for x (its column sums are the one for b). */
+export function biasGeluBackward(x: tf.Tensor2D, b: tf.Tensor1D, dy: tf.Tensor2D): tf.Tensor2D {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluGradFused(x, dy, b);
+  return geluBackward(tf.add(x, b) as tf.Tensor2D, dy);
 }
 
 export const gelu = customOp<[tf.Tensor]>((x, save) => {

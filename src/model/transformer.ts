@@ -3,8 +3,11 @@
 // through one attention op (attention.ts). No per-head or per-image JS loops. Linear, LayerNorm, GELU
 // and attention carry hand-written gradients (ops.ts, attention.ts); `npm run bench` measures them.
 import * as tf from '@tensorflow/tfjs';
-import { attentionCore } from './attention';
+import { attentionCore, qkvAttention } from './attention';
 import {
+  biasGeluBackward,
+  biasGeluForward,
+  colSum,
   customOp,
   dense,
   denseBackward,
@@ -16,6 +19,8 @@ import {
   layerNorm2d,
   layerNormBackward,
   layerNormForward,
+  residualLayerNormForward,
+  type NormSaved,
 } from './ops';
 import type { Block, Linear, Norm } from './params';
 
@@ -109,9 +114,86 @@ function blockOp(batch: number, tokens: number, heads: number, mask: T2, d: numb
   }) as (...inputs: BlockInputs) => T2;
 }
 
+/**
+ * The same block structured for the fused WebGPU kernels (docs/webgpu.md): one QKV matMul whose
+ * [B·T, 3d] output the attention kernel reads in place, the first residual add inside the second
+ * norm's kernel, fc1 as a plain matMul followed by one bias + GELU kernel, and the bias gradients of
+ * fc2 and proj folded into the norms' column kernels (the residual stream's gradient is the same
+ * tensor). 9 dispatches forward and 16 backward where every kernel fits; an op whose kernel does not
+ * fit takes its tfjs-op path inside the same structure.
+ */
+function gpuBlockOp(batch: number, tokens: number, heads: number, mask: T2, d: number): (...inputs: BlockInputs) => T2 {
+  const attention = qkvAttention({ batch, tokens, heads, mask }, d);
+  return customOp<BlockInputs>((x, ln1g, ln1b, qkvW, qkvB, projW, projB, ln2g, ln2b, fc1W, fc1b, fc2W, fc2b, save) => {
+    const norm1 = layerNormForward(x, ln1g, ln1b);
+    const attended = attention.forward(denseForward(norm1.y, qkvW, qkvB));
+    const norm2 = residualLayerNormForward(x, denseForward(attended.out, projW, projB), ln2g, ln2b);
+    const m = tf.matMul(norm2.y, fc1W) as T2;
+    const g = biasGeluForward(m, fc1b);
+    const y = tf.add(norm2.h, denseForward(g, fc2W, fc2b));
+    save([
+      norm1.y,
+      ...norm1.saved,
+      attended.out,
+      norm2.y,
+      ...norm2.saved,
+      m,
+      g,
+      ln1g,
+      qkvW,
+      projW,
+      ln2g,
+      fc1W,
+      fc1b,
+      fc2W,
+      ...attended.saved,
+    ]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [a, n1a, n1b, c, bl, n2a, n2b, ms, gs, g1, wqkv, wp, g2, w1, b1, w2, ...attSaved] = saved as T2[];
+        const dyc = dy as T2;
+        const [dg, dW2] = tf.tidy(() => [tf.matMul(dyc, w2, false, true), tf.matMul(gs, dyc, true, false)]);
+        const [dbl, dW1, db1] = tf.tidy(() => {
+          const df = biasGeluBackward(ms, b1 as unknown as T1, dg as T2);
+          return [tf.matMul(df, w1, false, true), tf.matMul(bl, df, true, false), colSum(df)];
+        });
+        // dh = dy + LN2's dx; fc2's bias gradient Σ dy comes out of the same column kernel.
+        const [dh, dg2, dbeta2, db2] = tf.tidy(
+          () => layerNormBackward([n2a, n2b] as NormSaved, g2 as unknown as T1, dbl as T2, dyc, dyc) as tf.Tensor[],
+        ) as [T2, T1, T1, T1];
+        const [dc, dWp] = tf.tidy(() => [tf.matMul(dh, wp, false, true), tf.matMul(c, dh, true, false)]);
+        const [da, dWqkv, dbqkv] = tf.tidy(() => {
+          const dqkv = attention.backward(attSaved, dc as T2);
+          return [tf.matMul(dqkv, wqkv, false, true), tf.matMul(a, dqkv, true, false), colSum(dqkv)];
+        });
+        // dx = dh + LN1's dx; proj's bias gradient Σ dh likewise.
+        const [dx, dg1, dbeta1, dbp] = tf.tidy(
+          () => layerNormBackward([n1a, n1b] as NormSaved, g1 as unknown as T1, da as T2, dh, dh) as tf.Tensor[],
+        ) as [T2, T1, T1, T1];
+        return [dx, dg1, dbeta1, dWqkv, dbqkv, dWp, dbp, dg2, dbeta2, dW1, db1, dW2, db2];
+      },
+    };
+  }) as (...inputs: BlockInputs) => T2;
+}
+
+/** How a block is built: for the fused WebGPU kernels ('gpu', on webgpu) or for tfjs's ops ('ops'). */
+export type BlockStructure = 'gpu' | 'ops';
+export function blockStructure(): BlockStructure {
+  return tf.getBackend() === 'webgpu' ? 'gpu' : 'ops';
+}
+
 /** One pre-LN block: x + Attn(LN(x)), then + MLP(LN(·)) with ratio 4 and GELU. */
-export function transformerBlock(x: T2, block: Block, batch: number, tokens: number, heads: number, mask: T2): T2 {
-  const op = blockOp(batch, tokens, heads, mask, x.shape[1]);
+export function transformerBlock(
+  x: T2,
+  block: Block,
+  batch: number,
+  tokens: number,
+  heads: number,
+  mask: T2,
+  structure: BlockStructure = blockStructure(),
+): T2 {
+  const op = (structure === 'gpu' ? gpuBlockOp : blockOp)(batch, tokens, heads, mask, x.shape[1]);
   const { ln1, qkv, proj, ln2, fc1, fc2 } = block;
   const params = [ln1.g, ln1.b, qkv.w, qkv.b, proj.w, proj.b, ln2.g, ln2.b, fc1.w, fc1.b, fc2.w, fc2.b] as tf.Tensor[] as BlockParams;
   return op(x, ...params);

@@ -1,9 +1,10 @@
 // The measurements of one benchmark combination, on whatever backend is active. Pure tfjs, no DOM:
 // the worker only wires it to messages. Steps are timed the way the app times them (upload a batch,
-// trainStep, await the four scalars), so msPerStep is what a person sees in the readout.
+// trainStep, read the four scalars back), so msPerStep is what a person sees in the readout.
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig } from '../config';
 import { matmulFlopsPerStep } from '../model/flops';
+import { readStepOutputs } from '../model/readout';
 import { HybridTrainer } from '../model/trainer';
 import { gpuCounts, perStep } from './gpuCounters';
 import type { BenchRequest, BenchResult, MemoryFigures } from './protocol';
@@ -102,8 +103,7 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
     const outputs = tf.tidy(() => trainer.trainStep(inputs(), hyper));
     // On webgpu the synchronous part only records commands: its duration is the encoding cost.
     encodeMs.push(performance.now() - started);
-    await Promise.all([outputs.total.data(), outputs.con.data(), outputs.bpd.data(), outputs.conTop1.data()]);
-    tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
+    await readStepOutputs(outputs);
     return performance.now() - started;
   };
 

@@ -37,6 +37,7 @@ export function seeded(shape: number[], seed: number, lo = -1, hi = 1): tf.Tenso
 }
 
 type Fn = (...inputs: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+type VarFn = () => tf.Tensor | tf.Tensor[];
 
 /** Outputs of f and the gradients of Σ wₖ·outₖ (w seeded, one per output element) w.r.t. `wrt` inputs. */
 async function evaluate(f: Fn, inputs: tf.Tensor[], wrt: number[]): Promise<{ outputs: Float32Array[]; grads: Float32Array[] }> {
@@ -60,6 +61,43 @@ async function evaluate(f: Fn, inputs: tf.Tensor[], wrt: number[]): Promise<{ ou
   const result = { outputs: await read(outputs), grads: await read(grads) };
   tf.dispose([...outputs, ...grads, ...weights]);
   return result;
+}
+
+/** Outputs of f and the gradients of Σ wₖ·outₖ w.r.t. the variables. */
+async function evaluateVars(f: VarFn, vars: tf.Variable[]): Promise<{ outputs: Float32Array[]; grads: Float32Array[] }> {
+  const listed = (r: tf.Tensor | tf.Tensor[]) => (Array.isArray(r) ? r : [r]);
+  const outputs = tf.tidy(() => listed(f()).map((t) => tf.keep(t)));
+  const weights = outputs.map((o, i) => seeded(o.shape, 9000 + i));
+  const grads = tf.tidy(() => {
+    const { grads: g } = tf.variableGrads(() => tf.addN(listed(f()).map((o, i) => tf.sum(tf.mul(o, weights[i])))) as tf.Scalar, vars);
+    return vars.map((v) => tf.keep(g[v.name]));
+  });
+  const read = async (ts: tf.Tensor[]) => Promise.all(ts.map(async (t) => Float32Array.from(await t.data())));
+  const result = { outputs: await read(outputs), grads: await read(grads) };
+  tf.dispose([...outputs, ...grads, ...weights]);
+  return result;
+}
+
+/** compareFused for a function of the given variables (gradients w.r.t. each variable, named by `names`). */
+export async function compareFusedVars(name: string, f: VarFn, vars: tf.Variable[], names: string[]): Promise<CheckResult> {
+  forceReferenceOps(true);
+  let reference;
+  try {
+    reference = await evaluateVars(f, vars);
+  } finally {
+    forceReferenceOps(false);
+  }
+  let fusedRun: Awaited<ReturnType<typeof evaluateVars>> | undefined;
+  const kernels = new Set<string>();
+  const profile = await tf.profile(async () => {
+    fusedRun = await evaluateVars(f, vars);
+  });
+  for (const k of profile.kernels) if (k.name.startsWith('Hybrid')) kernels.add(k.name);
+  const fused = fusedRun as unknown as Awaited<ReturnType<typeof evaluateVars>>;
+  const errors: Record<string, number> = {};
+  reference.outputs.forEach((r, i) => (errors[`out${i}`] = relativeError(fused.outputs[i], r)));
+  reference.grads.forEach((r, i) => (errors[`d ${names[i]}`] = relativeError(fused.grads[i], r)));
+  return { name, errors, worst: Math.max(...Object.values(errors)), fusedKernels: [...kernels].sort() };
 }
 
 /**

@@ -15,7 +15,18 @@ import {
   residualLayerNormForward,
 } from '../model/ops';
 import { causalMask } from '../model/transformer';
-import { compareFused, seeded, type CheckResult } from './compare';
+import { HybridModel } from '../model/model';
+import { embedTokens, scaledPatchRows } from '../model/embed';
+import { dimsOf } from '../model/params';
+import type { ModelConfig } from '../config';
+import { compareFused, compareFusedVars, seeded, type CheckResult } from './compare';
+
+/** A model small enough for SwiftShader, with widths that are not multiples of the workgroup sizes. */
+const CHECK_MODEL: ModelConfig = { imageSize: 8, patch: 2, dim: 24, heads: 3, encLayers: 1, decLayers: 1, mixtures: 3, projDim: 8 };
+
+function checkImages(n: number, size: number, seed: number): tf.Tensor4D {
+  return tf.round(seeded([n, size, size, 3], seed, 0, 255)) as tf.Tensor4D;
+}
 
 export interface KernelCheck {
   name: string;
@@ -136,4 +147,53 @@ export const kernelChecks: KernelCheck[] = [
       },
     };
   }),
+  {
+    name: 'encoder (embedding and one block)',
+    run: async () => {
+      const model = new HybridModel(CHECK_MODEL, 3);
+      const images = checkImages(3, CHECK_MODEL.imageSize, 21);
+      try {
+        const vars = model.variables.filter(
+          (v) => v.name.startsWith('patch_embed') || ['start', 'pos'].includes(v.name) || v.name.startsWith('enc0'),
+        );
+        return await compareFusedVars(
+          'encoder (embedding and one block)',
+          () => model.encode(images),
+          vars.map((v) => v.variable),
+          vars.map((v) => v.name),
+        );
+      } finally {
+        images.dispose();
+        model.dispose();
+      }
+    },
+  },
+  {
+    name: 'patch rows',
+    run: async () => {
+      const images = checkImages(3, 8, 21);
+      return withInputs([images], () =>
+        compareFused('patch rows', (x) => scaledPatchRows(x as tf.Tensor4D, dimsOf(CHECK_MODEL)), [images], []),
+      );
+    },
+  },
+  {
+    name: 'token assembly',
+    run: async () => {
+      const model = new HybridModel(CHECK_MODEL, 3);
+      const rows = seeded([3 * 16, 12], 22) as T2;
+      try {
+        const vars = model.variables.filter((v) => v.name.startsWith('patch_embed') || ['start', 'pos'].includes(v.name));
+        return await compareFusedVars(
+          'token assembly',
+          () => embedTokens(rows, model.params, model.dims),
+          vars.map((v) => v.variable),
+          vars.map((v) => v.name),
+        );
+      } finally {
+        rows.dispose();
+        model.dispose();
+      }
+    },
+  },
 ];

@@ -10,6 +10,8 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendRequest } from '../config';
 import type { MemoryLimits } from '../model/memoryEstimate';
+import { installPooledUploads } from '../model/webgpu/uploads';
+import { webgpuBackend } from '../model/webgpu/runner';
 import { shareWasmIdentity } from './wasmIdentity';
 
 export interface BackendChoice {
@@ -117,6 +119,7 @@ async function activate(name: BackendName): Promise<boolean> {
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
+    if (ok && name === 'webgpu' && tf.getBackend() === 'webgpu') installPooledUploads(webgpuBackend());
     return ok && tf.getBackend() === name;
   } catch {
     return false;

@@ -16,6 +16,7 @@ import {
 } from '../model/ops';
 import { causalMask } from '../model/transformer';
 import { HybridModel } from '../model/model';
+import { contrastiveLoss } from '../model/contrastive';
 import { embedTokens, scaledPatchRows } from '../model/embed';
 import { dimsOf } from '../model/params';
 import type { ModelConfig } from '../config';
@@ -192,6 +193,64 @@ export const kernelChecks: KernelCheck[] = [
         );
       } finally {
         rows.dispose();
+        model.dispose();
+      }
+    },
+  },
+  {
+    name: 'generative head (final norm, head, DMoL likelihood)',
+    run: async () => {
+      const model = new HybridModel(CHECK_MODEL, 3);
+      const { dims } = model;
+      const batch = 3;
+      const decoded = tf.variable(seeded([batch * dims.tokens, dims.dim], 23, -2, 2), true);
+      // Pixels piled on the edge bins 0 and 255 as well as inside; head biases spread wide enough to
+      // reach every branch of the likelihood (edges, bin mass, density in the far tails).
+      const patches = tf.clipByValue(tf.round(seeded([batch, dims.numPatches, dims.patchDim], 24, -60, 315)), 0, 255) as tf.Tensor3D;
+      model.params.genHead.b.assign(seeded(model.params.genHead.b.shape, 25, -8, 3));
+      try {
+        const vars = [decoded, model.params.genNorm.g, model.params.genNorm.b, model.params.genHead.w, model.params.genHead.b];
+        return await compareFusedVars(
+          'generative head (final norm, head, DMoL likelihood)',
+          () => model.nllNats(decoded as unknown as T2, patches),
+          vars,
+          ['decoded', 'gen_ln/g', 'gen_ln/b', 'gen_head/w', 'gen_head/b'],
+        );
+      } finally {
+        tf.dispose([decoded, patches]);
+        model.dispose();
+      }
+    },
+  },
+  {
+    name: 'contrastive branch (pooling, norm, head, NT-Xent)',
+    run: async () => {
+      const model = new HybridModel(CHECK_MODEL, 3);
+      const { dims } = model;
+      const batch = 3;
+      // Clean rows first, then the 2B views' rows, as the training step lays them out.
+      const encoded = tf.variable(seeded([3 * batch * dims.tokens, dims.dim], 26, -2, 2), true);
+      const { repNorm, headFc1: fc1, headFc2: fc2 } = model.params;
+      try {
+        const vars = [encoded, repNorm.g, repNorm.b, fc1.w, fc1.b, fc2.w, fc2.b];
+        return await compareFusedVars(
+          'contrastive branch (pooling, norm, head, NT-Xent)',
+          () => {
+            const { loss, positiveTop1 } = contrastiveLoss(
+              encoded as unknown as T2,
+              { repNorm, fc1, fc2 },
+              2 * batch,
+              dims.tokens,
+              0.2,
+              batch * dims.tokens,
+            );
+            return [loss, positiveTop1];
+          },
+          vars,
+          ['encoded', 'rep_ln/g', 'rep_ln/b', 'con_fc1/w', 'con_fc1/b', 'con_fc2/w', 'con_fc2/b'],
+        );
+      } finally {
+        encoded.dispose();
         model.dispose();
       }
     },

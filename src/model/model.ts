@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { l2Normalize } from './losses';
-import { generativeNllNats, headPart } from './genHead';
+import { generativeNllNatsFromDecoder, headPart } from './genHead';
 import { createParams, dimsOf, type Dims, type HybridParams, type NamedVariable } from './params';
 import { embedTokens, patchify, scaledPatchRows, scalePatches } from './embed';
 import { dense } from './ops';
@@ -123,9 +123,7 @@ export class HybridModel {
 
   /** Per-image NLL in nats [B] of integer-valued patches [B,N,P·P·3] given the decoder output. */
   nllNats(decoded: tf.Tensor2D, patches: tf.Tensor3D): tf.Tensor1D {
-    const b = patches.shape[0];
-    const rows = this.predictingRows(decoded, b, 0, this.dims.numPatches);
-    return generativeNllNats(rows, this.params.genNorm, this.params.genHead, patches, this.dims);
+    return generativeNllNatsFromDecoder(decoded, this.params.genNorm, this.params.genHead, patches, this.dims);
   }
 
   /** Sub-pixels per image: the bits/dim denominator S·S·3. */

@@ -73,10 +73,10 @@ export class HybridTrainer {
           total = tf.add(total, tf.mul(gen, hyper.lambdaGen));
         }
         if (useCon) {
-          const viewEncoded = tf.slice(encoded, [genRows * tokens, 0], [2 * b * tokens, model.dims.dim]);
-          // ntXent(project(representation(·))) as one op with a hand-written gradient (contrastive.ts).
+          // ntXent(project(representation(·))) of the view rows, which start after the clean images'
+          // rows, as one op with a hand-written gradient (contrastive.ts).
           const { repNorm, headFc1: fc1, headFc2: fc2 } = model.params;
-          const result = contrastiveLoss(viewEncoded as tf.Tensor2D, { repNorm, fc1, fc2 }, 2 * b, tokens, hyper.tau);
+          const result = contrastiveLoss(encoded, { repNorm, fc1, fc2 }, 2 * b, tokens, hyper.tau, genRows * tokens);
           con.dispose();
           conTop1.dispose();
           con = tf.keep(result.loss);

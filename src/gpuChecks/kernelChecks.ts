@@ -17,6 +17,7 @@ import {
 import { causalMask } from '../model/transformer';
 import { HybridModel } from '../model/model';
 import { contrastiveLoss } from '../model/contrastive';
+import { stepImages } from '../model/augment';
 import { embedTokens, scaledPatchRows } from '../model/embed';
 import { dimsOf } from '../model/params';
 import type { ModelConfig } from '../config';
@@ -255,4 +256,28 @@ export const kernelChecks: KernelCheck[] = [
       }
     },
   },
+  ...[
+    { clean: true, views: true },
+    { clean: false, views: true },
+    { clean: true, views: false },
+  ].map((which) => {
+    const name = `augmentation (clean ${which.clean}, views ${which.views})`;
+    return {
+      name,
+      run: () => {
+        const images = checkImages(5, 16, 27);
+        return withInputs([images], () =>
+          compareFused(
+            name,
+            (x) => {
+              const { input, cleanPatches } = stepImages(x as tf.Tensor4D, 11, 3, 4, which);
+              return cleanPatches ? [input, cleanPatches] : [input];
+            },
+            [images],
+            [],
+          ),
+        );
+      },
+    };
+  }),
 ];

@@ -10,10 +10,15 @@ import { runsFused } from './webgpu/limits';
 
 /** Images [B,S,S,3] → patches [B,N,P·P·3] in raster order, sub-pixels ordered (row, col, channel). */
 export function patchify(images: tf.Tensor4D, dims: Dims): tf.Tensor3D {
-  const { grid: g, patch: p } = dims;
-  const b = images.shape[0];
+  return patchesOf(images, dims.patch);
+}
+
+/** patchify for patch size p. */
+export function patchesOf(images: tf.Tensor4D, p: number): tf.Tensor3D {
+  const [b, s] = images.shape;
+  const g = s / p;
   const split = tf.reshape(images, [b, g, p, g, p, 3]);
-  return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [b, dims.numPatches, dims.patchDim]);
+  return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [b, g * g, p * p * 3]);
 }
 
 /** Patches [B,N,D] of 0..255 → rows [B·N, D] in [-1, 1]. */

@@ -3,7 +3,7 @@
 // rows only, and one backward pass for L = λcon·Lcon + λgen·Lgen.
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams, ModelConfig, TrainConfig } from '../config';
-import { augmentViews, cleanView } from './augment';
+import { cleanView, stepImages } from './augment';
 import { contrastiveLoss } from './contrastive';
 import { natsToBitsPerDim } from './losses';
 import { HybridModel, patchify } from './model';
@@ -53,21 +53,22 @@ export class HybridTrainer {
     const b = images.shape[0];
     const model = this.model;
     const out = tf.tidy(() => {
-      const clean = cleanView(images, seed, step);
-      const views = useCon ? augmentViews(images, seed, step) : null;
+      // [clean | view 1 | view 2] rows for one encoder pass, and the clean images' patches (the
+      // generative targets): one kernel on webgpu.
+      const prepared = useCon || useGen ? stepImages(images, seed, step, model.dims.patch, { clean: useGen, views: useCon }) : null;
       const nan = () => tf.scalar(Number.NaN);
       let con: tf.Scalar = nan();
       let conTop1: tf.Scalar = nan();
       let bpd: tf.Scalar | null = null;
       const loss = (): tf.Scalar => {
-        const input = useGen && views ? tf.concat([clean, views], 0) : useGen ? clean : (views as tf.Tensor4D);
-        const encoded = model.encode(input as tf.Tensor4D);
+        const { input, cleanPatches } = prepared as NonNullable<typeof prepared>;
+        const encoded = model.encode(input);
         const tokens = model.dims.tokens;
         let total: tf.Scalar = tf.scalar(0);
         const genRows = useGen ? b : 0;
         if (useGen) {
           const cleanEncoded = tf.slice(encoded, [0, 0], [b * tokens, model.dims.dim]);
-          const nats = model.nllNats(model.decode(cleanEncoded, b), patchify(clean, model.dims));
+          const nats = model.nllNats(model.decode(cleanEncoded, b), cleanPatches as tf.Tensor3D);
           const gen = natsToBitsPerDim(tf.mean(nats) as tf.Scalar, model.subPixels);
           bpd = tf.keep(gen);
           total = tf.add(total, tf.mul(gen, hyper.lambdaGen));
@@ -98,7 +99,7 @@ export class HybridTrainer {
         total = tf.scalar(0);
       }
       // Reported bpd when λgen = 0: the clean batch's, outside the gradient.
-      const reportedBpd: tf.Scalar = bpd ?? (tf.mean(this.bitsPerDimOf(clean)) as tf.Scalar);
+      const reportedBpd: tf.Scalar = bpd ?? (tf.mean(this.bitsPerDimOf(cleanView(images, seed, step))) as tf.Scalar);
       return { total, con, bpd: reportedBpd, conTop1 };
     });
     this.stepCount += 1;

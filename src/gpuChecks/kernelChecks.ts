@@ -21,7 +21,8 @@ import { stepImages } from '../model/augment';
 import { embedTokens, scaledPatchRows } from '../model/embed';
 import { dimsOf } from '../model/params';
 import type { ModelConfig } from '../config';
-import { compareFused, compareFusedVars, seeded, type CheckResult } from './compare';
+import { adamwFused } from '../model/webgpu/adamw';
+import { compareFused, compareFusedVars, relativeError, seeded, type CheckResult } from './compare';
 
 /** A model small enough for SwiftShader, with widths that are not multiples of the workgroup sizes. */
 const CHECK_MODEL: ModelConfig = { imageSize: 8, patch: 2, dim: 24, heads: 3, encLayers: 1, decLayers: 1, mixtures: 3, projDim: 8 };
@@ -280,4 +281,72 @@ export const kernelChecks: KernelCheck[] = [
       },
     };
   }),
+  {
+    name: 'AdamW over many variables, per-variable constants',
+    run: async () => {
+      const sizes = [5, 300, 1, 64, 1000, 33, 257, 12, 7];
+      const total = sizes.reduce((a, b) => a + b, 0);
+      const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((a, b) => a + b, 0));
+      const values = sizes.map((n, i) => seeded([n], 40 + i));
+      const grads = sizes.map((n, i) => seeded([n], 60 + i, -0.1, 0.1));
+      const m0 = seeded([total], 80, -0.01, 0.01);
+      const v0 = seeded([total], 81, 0, 1e-4);
+      // Every variable its own constants, as with per-variable step counts.
+      const constants = sizes.map((_, i) => ({
+        stepSize: 1e-3 * (1 + i),
+        epsHat: 1e-8 * (1 + i / 3),
+        decay: i % 2 ? 1 : Math.fround(1 - 1e-4),
+      }));
+      const [beta1, beta2] = [0.9, 0.999];
+      const run = async (fused: boolean) => {
+        const params = values.map((t) => tf.variable(t.clone(), false));
+        const m = tf.variable(m0.clone(), false);
+        const v = tf.variable(v0.clone(), false);
+        if (fused) {
+          adamwFused(
+            sizes.map((_, i) => ({ param: params[i], grad: grads[i], offset: offsets[i], ...constants[i] })),
+            m,
+            v,
+            beta1,
+            beta2,
+          );
+        } else {
+          // The update of AdamW.apply (../model/optimizer.ts), variable by variable.
+          tf.tidy(() => {
+            const ms: tf.Tensor[] = [];
+            const vs: tf.Tensor[] = [];
+            sizes.forEach((n, i) => {
+              const { stepSize, epsHat, decay } = constants[i];
+              const mi = tf.add(tf.mul(tf.slice(m, offsets[i], n), beta1), tf.mul(grads[i], 1 - beta1));
+              const vi = tf.add(tf.mul(tf.slice(v, offsets[i], n), beta2), tf.mul(tf.square(grads[i]), 1 - beta2));
+              params[i].assign(tf.sub(tf.mul(params[i], decay), tf.mul(tf.div(mi, tf.add(tf.sqrt(vi), epsHat)), stepSize)));
+              ms.push(mi);
+              vs.push(vi);
+            });
+            m.assign(tf.concat(ms));
+            v.assign(tf.concat(vs));
+          });
+        }
+        const out = await Promise.all([m, v, ...params].map(async (t) => Float32Array.from(await t.data())));
+        tf.dispose([m, v, ...params]);
+        return out;
+      };
+      try {
+        const [reference, fused] = [await run(false), await run(true)];
+        const errors: Record<string, number> = {};
+        reference.forEach((r, i) => (errors[i === 0 ? 'm' : i === 1 ? 'v' : `p${i - 2}`] = relativeError(fused[i], r)));
+        // A kernel that wrote nothing would leave the values as they were: that must not pass.
+        const initial = await values[4].data();
+        errors['p4 moved'] = relativeError(fused[6], initial) > 1e-6 ? 0 : Infinity;
+        return {
+          name: 'AdamW over many variables, per-variable constants',
+          errors,
+          worst: Math.max(...Object.values(errors)),
+          fusedKernels: ['adamw (direct dispatch)'],
+        };
+      } finally {
+        tf.dispose([...values, ...grads, m0, v0]);
+      }
+    },
+  },
 ];

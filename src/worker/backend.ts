@@ -13,6 +13,7 @@ import type { MemoryLimits } from '../model/memoryEstimate';
 import { installPooledUploads } from '../model/webgpu/uploads';
 import { webgpuBackend } from '../model/webgpu/runner';
 import { shareWasmIdentity } from './wasmIdentity';
+import { registerWebgpuWithAdapterLimits } from './webgpuDevice';
 
 export interface BackendChoice {
   backend: BackendName;
@@ -115,6 +116,7 @@ function uncapWasmThreads(): () => void {
 
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'wasm') configureWasm();
+  if (name === 'webgpu') registerWebgpuWithAdapterLimits();
   const restore = name === 'wasm' ? uncapWasmThreads() : () => undefined;
   try {
     const ok = await tf.setBackend(name);

@@ -44,6 +44,8 @@ interface TensorData {
   values: unknown;
   resource: unknown;
   dtype: string;
+  /** Live tensors sharing this storage. */
+  refCount: number;
 }
 
 /** The parts of tfjs-backend-webgpu's WebGPUBackend this file drives (plain fields at run time). */

@@ -18,6 +18,17 @@ export default tseslint.config(
     },
   },
   {
+    // Test helpers are named *.testing.ts and only tests import them, so no production bundle holds them.
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/**/*.test.ts', 'src/**/*.testing.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '\\.testing$', message: 'Test helpers (*.testing.ts) are for *.test.ts files only.' }] },
+      ],
+    },
+  },
+  {
     // Scripts run in Node and hand functions to page.evaluate, which run in the page.
     files: ['scripts/**/*.{js,mjs}', '*.config.{js,ts}'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },

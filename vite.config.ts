@@ -65,8 +65,8 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4000,
-    // bench.html is the benchmark page scripts/bench.mjs drives (issue 8); it shares the app's worker code.
-    // views-bench.html times the embedding view's pan with 10,000 points (scripts/bench-views.mjs, issue 4).
+    // bench.html is the benchmark page scripts/bench.mjs drives; it shares the app's worker code.
+    // views-bench.html times the embedding view's pan with 10,000 points (scripts/bench-views.mjs).
     // gpu-checks.html runs the fused WebGPU kernels against their references (e2e/kernels.spec.ts).
     rolldownOptions: { input: { main: 'index.html', bench: 'bench.html', viewsBench: 'views-bench.html', gpuChecks: 'gpu-checks.html' } },
   },

@@ -1,4 +1,4 @@
-// Issue 3 end to end: datasets through the real inputs (file picker, folder picker, drop zone), exact
+// Datasets end to end: through the real inputs (file picker, folder picker, drop zone), exact
 // counts in the summary, replacing the dataset only after confirmation, cancel, the OOD importer, and
 // training on the new data.
 

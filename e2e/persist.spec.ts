@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { readNumber, readStepMetrics, trackConsoleErrors, waitForStep } from './helpers';
 
-// Issue 6: runs survive reloads, and export/import round-trips a run. Tiny preset on wasm.
+// Runs survive reloads, and export/import round-trips a run. Tiny preset on wasm.
 const URL = '/?preset=tiny&backend=wasm';
 
 async function openApp(page: Page): Promise<void> {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench:import`: how fast the app imports a zip of 10,000 CIFAR-10 JPEGs, and how much JS heap
-// the training worker needs meanwhile (issue 3: at most 10 s in headless Chromium on the 2-core
+// the training worker needs meanwhile (the target: at most 10 s in headless Chromium on the 2-core
 // machine). It builds the app, serves it cross-origin isolated like `vite preview`, opens it in
 // headless system Chromium, and imports the zip through the real file input and worker, exactly as a
 // person would. The zip is made at run time from the shared 5k zip, taken twice under different file

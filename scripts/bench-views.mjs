@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:views`: the main thread's responsiveness with the live views (issue 4, "Speed").
+// `npm run bench:views`: the main thread's responsiveness with the live views.
 // Builds the app, serves it cross-origin isolated like `vite preview`, and in headless system Chromium:
 //   1. trains three runs side by side (hybrid, generative only, contrastive only; tiny preset, wasm)
 //      with every view open, and records main-thread long tasks (PerformanceObserver 'longtask', i.e.
@@ -174,7 +174,7 @@ async function main() {
     process.exitCode = 1;
   }
   console.log(
-    `targets (issue 4): no long task over 50 ms with three runs training; 60 fps while panning. Load after: ${os
+    `targets: no long task over 50 ms with three runs training; 60 fps while panning. Load after: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
       .join(' ')}`,

@@ -9,7 +9,7 @@
 //
 // --kernels adds each combination's kernels by profiled time; --single-thread runs wasm without
 // threads; --all also runs the small preset on a software WebGPU adapter (SwiftShader), which the
-// default skips: a tiny step there takes ~17 s, and small has 60× its FLOPs.
+// default skips: a tiny step there takes seconds, and small has 60× its FLOPs.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

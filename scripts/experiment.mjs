@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run experiment` (issue 5): trains the three loss weightings — generative only (λ_con = 0),
+// `npm run experiment`: trains the three loss weightings — generative only (λ_con = 0),
 // hybrid (1, 1), contrastive only (λ_gen = 0) — on the built-in CIFAR-10 subset for a fixed number of
 // steps each, evaluates them with the evaluation suite, prints the comparison table and saves it as
 // JSON. Node cannot decode the JPEGs or run the app's worker, so this builds the app with its

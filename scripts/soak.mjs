@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run soak`: a long session (issue 7). Builds the app, serves it cross-origin isolated like
+// `npm run soak`: a long session. Builds the app, serves it cross-origin isolated like
 // `vite preview`, and in headless system Chromium trains two runs side by side (tiny preset, wasm) with
 // every view open (loss chart, embedding, samples) for N minutes. Prints the worker's tf.memory()
 // (tensors, bytes, GPU bytes where the backend has any), the worker's and the page's JS heap after a

@@ -1,15 +1,15 @@
-import { BackendBadge } from './app/BackendBadge';
-import { DatasetPanel } from './app/DatasetPanel';
-import { EmbeddingPanel } from './app/EmbeddingPanel';
-import { EvalPanel } from './app/EvalPanel';
-import { LossChart } from './app/LossChart';
-import { MetricReadouts } from './app/MetricReadouts';
-import { RunList } from './app/RunList';
-import { SamplesPanel } from './app/SamplesPanel';
-import { StatusMessage } from './app/StatusMessage';
-import { StoragePanel } from './app/StoragePanel';
-import { TrainingControls } from './app/TrainingControls';
-import { useTrainer } from './app/useTrainer';
+import { BackendBadge } from './app/connection/BackendBadge';
+import { DatasetPanel } from './app/datasets/DatasetPanel';
+import { EmbeddingPanel } from './app/views/EmbeddingPanel';
+import { EvalPanel } from './app/eval/EvalPanel';
+import { LossChart } from './app/training/LossChart';
+import { MetricReadouts } from './app/training/MetricReadouts';
+import { RunList } from './app/training/RunList';
+import { SamplesPanel } from './app/views/SamplesPanel';
+import { StatusMessage } from './app/common/StatusMessage';
+import { StoragePanel } from './app/persist/StoragePanel';
+import { TrainingControls } from './app/training/TrainingControls';
+import { useTrainer } from './app/connection/useTrainer';
 
 export function App() {
   const { snapshot, actions, views, datasetUi } = useTrainer();

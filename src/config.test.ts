@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configFromUrl, configToUrl, defaultAppConfig, PRESETS, validateModel } from './config';
 
 describe('config URL round trip', () => {
-  it('reads the DESIGN §4 parameters on top of the preset', () => {
+  it('reads the URL parameters on top of the preset', () => {
     const config = configFromUrl(
       '?preset=tiny&backend=wasm&seed=7&dim=32&heads=4&batch=16&lambdaCon=0&lambdaGen=0.5&tau=0.1&lr=0.003&autostart=1',
     );

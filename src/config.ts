@@ -5,7 +5,7 @@ export type PresetName = 'tiny' | 'small' | 'large';
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 export type BackendRequest = BackendName | 'auto';
 
-/** Architecture of the hybrid transformer (DESIGN §1). */
+/** Architecture of the hybrid transformer (docs/model.md). */
 export interface ModelConfig {
   imageSize: number;
   patch: number;
@@ -119,7 +119,7 @@ function readFloat(params: URLSearchParams, key: string, min: number, max: numbe
 }
 
 /**
- * Parses DESIGN §4 URL parameters on top of a preset. Unknown or out-of-range values fall back to the
+ * Parses the URL parameters of docs/architecture.md#test-hooks on top of a preset. Unknown or out-of-range values fall back to the
  * preset's; `defaultPreset` is used when the URL names none (tiny on a machine without a usable GPU).
  */
 export function configFromUrl(search: string, defaultPreset: PresetName = 'small'): AppConfig {

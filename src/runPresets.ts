@@ -1,4 +1,4 @@
-// Side-by-side runs (issue 4): how many, their colours, and the three loss weightings a new run can
+// Side-by-side runs: how many, their colours, and the three loss weightings a new run can
 // start from. Pure: used by the worker (the limit) and the UI (menus, colours).
 
 import type { HyperParams } from './config';
@@ -26,14 +26,4 @@ export const RUN_COLORS = ['#0072b2', '#d55e00', '#009e73', '#cc79a7'] as const;
 /** The first colour no current run uses, so a deleted run's colour is reused and colours never repeat. */
 export function nextRunColor(used: readonly string[]): string {
   return RUN_COLORS.find((c) => !used.includes(c)) ?? RUN_COLORS[used.length % RUN_COLORS.length];
-}
-
-/** The next free id of the form run-N. */
-export function nextRunId(existing: readonly string[]): string {
-  let n = 1;
-  for (const id of existing) {
-    const match = /^run-(\d+)$/.exec(id);
-    if (match) n = Math.max(n, Number(match[1]) + 1);
-  }
-  return `run-${n}`;
 }

@@ -1,4 +1,4 @@
-// Payloads of the live views (issue 4): the embedding projection and the sample grid. Pure types, shared
+// Payloads of the live views: the embedding projection and the sample grid. Pure types, shared
 // by the worker, protocol.ts and the UI. Every big array here is a typed array that crosses the
 // worker boundary transferred (never copied), so the UI only ever holds plain bytes and floats.
 

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { listZip } from './zip';
 import { importDataset, importSplitZips } from './importer';
 import { countPerClass, summarize, type Dataset, type ImageSet } from './store';
-import { callIdOf, fakeDecoder, type FakeDecoder } from './testDecoder';
-import { input, readShared } from './testFiles';
+import { callIdOf, fakeDecoder, type FakeDecoder } from './fakeDecoder.testing';
+import { input, readShared } from './sharedDatasets.testing';
 import { gunzipSync } from 'fflate';
 
 const CIFAR10 = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];

@@ -7,8 +7,8 @@
 //  - alpha is composited over BACKGROUND; gray and palette images come out as RGB; 16-bit channels are
 //    reduced to 8 by the browser; animated images give their first frame.
 // Speed: WebCodecs' ImageDecoder takes the bytes directly. A Blob per image costs a round trip to the
-// browser process's blob registry, which measured 2-3x slower for small JPEGs (5000 CIFAR JPEGs in
-// headless Chromium: ~1.2 s vs ~2.9 s), so Blob + createImageBitmap is only the fallback (browsers
+// browser process's blob registry, which measured more than twice as slow for small CIFAR JPEGs in
+// headless Chromium, so Blob + createImageBitmap is only the fallback (browsers
 // without ImageDecoder, types it does not support, or bytes it refuses).
 // Nothing is kept: every frame and bitmap is closed before returning.
 

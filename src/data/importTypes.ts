@@ -1,6 +1,6 @@
 // Types shared by the import stages (scan -> layout -> fill). importer.ts re-exports the public ones.
 
-import type { SkippedFile } from '../protocol';
+import type { SkippedFile } from './datasetTypes';
 import type { ImportLimits } from './limits';
 import type { PixelLayout } from './resample';
 import type { ImageDecoder, ImageInfo } from './store';

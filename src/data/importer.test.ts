@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { gzipSync, strToU8, zipSync } from 'fflate';
 import { importDataset } from './importer';
 import type { ImportProgress } from './importTypes';
-import { fakeDecoder } from './testDecoder';
-import { pngOfSize } from './testFiles';
+import { fakeDecoder } from './fakeDecoder.testing';
+import { pngOfSize } from './sharedDatasets.testing';
 
 const png = pngOfSize(8, 8);
 const many = (n: number, dir = 'x') => Array.from({ length: n }, (_, i) => ({ path: `${dir}/${i % 2 ? 'a' : 'b'}/${i}.png`, bytes: png }));

@@ -2,7 +2,7 @@
 // store per split. Raw formats are resampled here in JS; encoded images go to the injected decoder with
 // bounded concurrency and a shared pixel budget, so memory stays flat however many files arrive.
 
-import type { SkippedFile } from '../protocol';
+import type { SkippedFile } from './datasetTypes';
 import type { ImageItem, ImportInput, ImportOptions } from './importTypes';
 import { planDataset, type Planned } from './layout';
 import { formatBytes, resolveLimits, type ImportLimits } from './limits';

@@ -5,8 +5,8 @@ import { zipSync } from 'fflate';
 import { importDataset } from './importer';
 import type { ImportInput } from './importTypes';
 import { countPerClass } from './store';
-import { callIdOf, fakeDecoder } from './testDecoder';
-import { pngOfSize } from './testFiles';
+import { callIdOf, fakeDecoder } from './fakeDecoder.testing';
+import { pngOfSize } from './sharedDatasets.testing';
 
 const png = pngOfSize(4, 4);
 const files = (...paths: string[]): ImportInput[] => paths.map((path) => ({ path, bytes: png }));

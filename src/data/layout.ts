@@ -6,7 +6,7 @@
 //  - Splits: explicit (ImportInput.split), or train/ + test/ folders, or names like test_batch / t10k;
 //    otherwise a seeded, stratified hold-out (default 10%).
 
-import type { SkippedFile } from '../protocol';
+import type { SkippedFile } from './datasetTypes';
 import type { ImageItem, RawGroup, ScanResult, Split, SplitHint } from './importTypes';
 import { mixSeed, mulberry32, shuffleInPlace } from '../random';
 

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { importDataset } from './importer';
 import type { ImportInput } from './importTypes';
-import { fakeDecoder } from './testDecoder';
-import { folderInputs, input } from './testFiles';
+import { fakeDecoder } from './fakeDecoder.testing';
+import { folderInputs, input } from './sharedDatasets.testing';
 
 async function importOne(rel: string) {
   const dec = fakeDecoder();

@@ -3,7 +3,7 @@
 // later), raw-format files (CIFAR/IDX, resolved in rawFormats.ts) or skipped files with a reason.
 // Entries are inflated one at a time and dropped; only what decoding needs is kept (or re-read).
 
-import type { SkippedFile } from '../protocol';
+import type { SkippedFile } from './datasetTypes';
 import { gunzipBounded, gzipDeclaredSize } from './inflate';
 import type { ImageItem, ImportInput, ImportProgress, ScanResult, SplitHint } from './importTypes';
 import { formatBytes, type ImportLimits } from './limits';

@@ -3,8 +3,8 @@ import { strToU8, unzipSync } from 'fflate';
 import { readImageHeader } from './imageHeader';
 import { importDataset } from './importer';
 import { sniff } from './sniff';
-import { fakeDecoder } from './testDecoder';
-import { pngOfSize, readShared } from './testFiles';
+import { fakeDecoder } from './fakeDecoder.testing';
+import { pngOfSize, readShared } from './sharedDatasets.testing';
 
 describe('sniffing', () => {
   it('trusts bytes, not extensions', () => {

@@ -1,7 +1,7 @@
 // The in-memory dataset: one compact RGB byte array per split plus int labels. Nothing here keeps a
 // File, Blob or bitmap, so a dataset costs exactly count*S*S*3 bytes (+4 bytes/label) per split.
 
-import type { DatasetSummary, SkippedFile } from '../protocol';
+import type { DatasetSummary, SkippedFile } from './datasetTypes';
 
 export interface ImageSet {
   size: number;

@@ -2,18 +2,8 @@
 // looks like. The copy is small (classes × perClass images) and is transferred to the UI thread,
 // so the UI never sees the dataset itself.
 
+import type { ClassThumbnails } from './datasetTypes';
 import { imageAt, type ImageSet } from './store';
-
-export interface ClassThumbnails {
-  size: number;
-  /**
-   * One group per class, in class order, then (label -1) the unlabelled images if there are any.
-   * `count` images of each group lie back to back in `pixels`, group after group.
-   */
-  groups: { label: number; count: number }[];
-  /** size*size*3 RGB bytes per image. */
-  pixels: Uint8Array;
-}
 
 /**
  * The first `perClass` images of each class (and of the unlabelled ones) in `set` order. Classes past

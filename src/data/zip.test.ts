@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deflateSync, zipSync, strToU8 } from 'fflate';
 import { listZip, readZipEntry } from './zip';
-import { readShared } from './testFiles';
+import { readShared } from './sharedDatasets.testing';
 
 /** A one-entry deflate zip built by hand so its headers can lie or use a data descriptor. */
 function handZip(name: string, data: Uint8Array, opts: { declared?: number; descriptor?: boolean } = {}): Uint8Array {

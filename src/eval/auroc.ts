@@ -1,4 +1,4 @@
-// Area under the ROC curve, used for out-of-distribution detection (DESIGN §2): the positives are the
+// Area under the ROC curve, used for out-of-distribution detection (docs/evaluations.md): the positives are the
 // OOD images, the negatives the in-distribution test images, and a score is "more OOD" when higher
 // (bits/dim, or 1 − max cosine similarity to train features).
 //

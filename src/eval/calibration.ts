@@ -1,4 +1,4 @@
-// Expected calibration error of the linear probe (DESIGN §2, 15 bins): how far the probe's stated
+// Expected calibration error of the linear probe (docs/evaluations.md#calibration, 15 bins): how far the probe's stated
 // confidence (its top probability) is from its actual accuracy, averaged over confidence bins and
 // weighted by how many samples land in each bin.
 

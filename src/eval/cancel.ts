@@ -1,5 +1,5 @@
-// Cancellation and progress plumbing shared by the long evaluations (DESIGN §2: "cancellable, with
-// progress"). In the worker an AbortSignal only flips when the message loop gets a turn, so long
+// Cancellation and progress plumbing shared by the long evaluations (docs/evaluations.md: cancellable,
+// with progress). In the worker an AbortSignal only flips when the message loop gets a turn, so long
 // loops must both check the signal and yield a macrotask now and then; a resolved promise alone
 // (e.g. tfjs CPU `data()`) never lets the cancel message in.
 

@@ -1,4 +1,4 @@
-// Image corruptions for the robustness evaluation (DESIGN §2), in the style of CIFAR-10-C
+// Image corruptions for the robustness evaluation (docs/evaluations.md#robustness), in the style of CIFAR-10-C
 // (Hendrycks & Dietterich 2019, make_cifar_c.py), generated on the device with tfjs ops so the test
 // set never has to round-trip through the CPU. Severity constants are CIFAR-10-C's (defined for
 // 32×32 images; blur sigma is in pixels as there, pixelation is a fraction of the image size).

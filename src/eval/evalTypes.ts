@@ -1,4 +1,4 @@
-// The evaluation suite's settings and results (DESIGN §2), shared by the worker, the UI and the
+// The evaluation suite's settings and results (docs/evaluations.md), shared by the worker, the UI and the
 // headless experiment. Plain data only: they cross the worker boundary by structured clone.
 
 import type { CorruptionKind, Severity } from './corruptions';

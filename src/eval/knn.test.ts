@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { featureOodScores, knnAccuracy, knnPredict, maxCosineSimilarity } from './knn';
-import { axisCentres, gaussianClusters } from './testData';
+import { axisCentres, gaussianClusters } from './clusters.testing';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

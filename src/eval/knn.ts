@@ -1,4 +1,4 @@
-// k-nearest-neighbour evaluation and the feature OOD score (DESIGN §2), both on cosine similarity.
+// k-nearest-neighbour evaluation and the feature OOD score (docs/evaluations.md), both on cosine similarity.
 //
 // kNN: each test representation votes with its k = 20 most similar train representations, each vote
 // weighted by its cosine similarity; accuracy of the winning class. Needs no training, so it measures
@@ -13,7 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import { checkpoint, type CancelOptions } from './cancel';
 
 export interface KnnOptions extends CancelOptions {
-  /** Neighbours that vote (DESIGN: 20). Clamped to the bank size. */
+  /** Neighbours that vote (20 in the suite). Clamped to the bank size. */
   k?: number;
   /** Query rows per device pass; bounds memory at chunkSize × bank size floats. */
   chunkSize?: number;
@@ -102,7 +102,7 @@ export async function maxCosineSimilarity(
   return out;
 }
 
-/** The OOD feature score of DESIGN §2: 1 − max cosine similarity to the train features. */
+/** The OOD feature score of docs/evaluations.md: 1 − max cosine similarity to the train features. */
 export async function featureOodScores(
   query: Float32Array,
   trainFeatures: Float32Array,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitLinearProbe } from './linearProbe';
 import { mulberry32, seededPermutation } from '../random';
-import { axisCentres, gaussianClusters } from './testData';
+import { axisCentres, gaussianClusters } from './clusters.testing';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

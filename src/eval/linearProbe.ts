@@ -1,4 +1,4 @@
-// Linear probe (DESIGN §2): multinomial logistic regression on frozen, standardised representations,
+// Linear probe (docs/evaluations.md#linear-probe): multinomial logistic regression on frozen, standardised representations,
 // L2-regularised and trained to convergence. It is the headline "is this representation
 // discriminative" number, and it also supplies the robustness and calibration evaluations.
 //

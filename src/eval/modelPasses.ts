@@ -3,7 +3,7 @@
 // chunk, so each chunk crosses to the device once however many corruptions are asked for).
 //
 // Every chunk has the same shape: the last one is zero-padded and the padding rows are dropped on the
-// way back, because the WebGPU buffer pool keys buffers by exact size and never frees them (DESIGN §3).
+// way back, because the WebGPU buffer pool keys buffers by exact size and never frees them (docs/architecture.md).
 // Results come back with `await data()`, never dataSync, and each chunk's tensors are disposed before
 // the next one starts.
 

@@ -1,4 +1,4 @@
-// The out-of-distribution set of DESIGN §2: a natural-image set (the user's, or the built-in notMNIST
+// The out-of-distribution set of docs/evaluations.md: a natural-image set (the user's, or the built-in notMNIST
 // letters) plus two synthetic parts, Gaussian noise and constant colours. The synthetic parts are the
 // classic sanity checks of likelihood-based OOD detection: a generative model can give flat images a
 // *higher* likelihood than its own data (Nalisnick et al. 2019), so they are scored separately too.

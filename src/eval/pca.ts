@@ -1,4 +1,4 @@
-// PCA projection for the live embedding view (issue 4): the representations r(x) of a fixed probe
+// PCA projection for the live embedding view: the representations r(x) of a fixed probe
 // set, projected onto their top principal axes every K steps.
 //
 // The covariance (n×d → d×d, the large part) is a matMul on the device; its eigen-decomposition is

@@ -1,4 +1,4 @@
-// Fixed, seeded evaluation subsets (DESIGN §2) and the row bookkeeping around them. Every run evaluated
+// Fixed, seeded evaluation subsets (docs/evaluations.md#subsets) and the row bookkeeping around them. Every run evaluated
 // with the same settings sees exactly the same images in the same order, so differences between runs
 // come from the representations, not from which images were drawn.
 

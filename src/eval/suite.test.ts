@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImageSet } from '../data/store';
 import { HybridTrainer } from '../model/trainer';
-import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/testing';
+import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/model.testing';
 import { DEFAULT_EVAL_SETTINGS, type EvalProgress, type EvalSettings, type OodSetInfo } from './evalTypes';
 import { chunkSizeFor, runModelPasses, type EvaluableModel } from './modelPasses';
 import { buildOodParts } from './oodSet';

@@ -1,4 +1,4 @@
-// The evaluation suite of DESIGN §2 for one frozen model: linear probe, kNN, OOD AUROC (bits/dim and
+// The evaluation suite of docs/evaluations.md for one frozen model: linear probe, kNN, OOD AUROC (bits/dim and
 // feature scores), corruption robustness, calibration and test bits/dim, on fixed seeded subsets.
 // Pure tfjs + the math of this folder (no DOM): the worker runs it between training steps, and the
 // unit tests run it in Node. Cancellable at every chunk and every few probe iterations.

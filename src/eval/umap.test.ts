@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisCentres, gaussianClusters } from './testData';
+import { axisCentres, gaussianClusters } from './clusters.testing';
 import { runUmap } from './umap';
 
 const data = gaussianClusters(axisCentres(3, 8, 10), 30, 1, 21);

@@ -1,4 +1,4 @@
-// UMAP projection on demand for the embedding view (issue 4), a thin wrapper around umap-js.
+// UMAP projection on demand for the embedding view, a thin wrapper around umap-js.
 //
 // Why a wrapper: umap-js draws from Math.random unless given a generator, fit() blocks until done,
 // and fitAsync() cannot be cancelled from outside. Here the generator is seeded (same seed, same

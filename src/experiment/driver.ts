@@ -5,7 +5,7 @@
 // loss weights; then every run is evaluated on the same seeded subsets.
 
 import { presetConfig } from '../config';
-import { BUILTIN_OOD } from '../app/evalActions';
+import { BUILTIN_OOD } from '../app/eval/evalActions';
 import type { FromWorker, ToWorker } from '../protocol';
 import { presetHyper, RUN_PRESETS } from '../runPresets';
 import type { ExperimentRequest, ExperimentResult, ExperimentRow, TrainingTail } from './types';

@@ -1,4 +1,4 @@
-// What the headless experiment (npm run experiment, issue 5) asks for and reports. Plain data: it
+// What the headless experiment (npm run experiment) asks for and reports. Plain data: it
 // crosses from the page to Node through Playwright as JSON.
 
 import type { BackendName, PresetName } from '../config';

@@ -272,7 +272,7 @@ export const kernelChecks: KernelCheck[] = [
             name,
             (x) => {
               const { input, cleanPatches } = stepImages(x as tf.Tensor4D, 11, 3, 4, which);
-              return cleanPatches ? [input, cleanPatches] : [input];
+              return cleanPatches ? [input as tf.Tensor4D, cleanPatches] : [input as tf.Tensor4D];
             },
             [images],
             [],

@@ -1,7 +1,7 @@
 // Causal multi-head attention core as one op with a hand-written gradient: from q, k, v rows
 // [B·T, d] to the merged context rows [B·T, d]. It keeps only q, k, v and the attention weights for
 // the backward pass (autodiff through the head split, scale, mask, softmax and merge keeps several
-// full-size copies alive and dispatches ~3× the kernels), and its backward is four batched matMuls.
+// full-size copies alive and dispatches several times the kernels), and its backward is four batched matMuls.
 //
 // With P = softmax(q·kᵀ·scale + mask) per head: C = P·v, and
 //   dV = Pᵀ·dC,  dP = dC·vᵀ,  dS = P ⊙ (dP − Σⱼ dP ⊙ P)·scale,  dq = dS·k,  dk = dSᵀ·q.
@@ -50,10 +50,10 @@ function batchedMatMulAttention({ batch, tokens, heads, mask }: AttentionShape, 
 }
 
 /**
- * wasm: tfjs-backend-wasm runs every batched BatchMatMul in a scalar loop (~2 GFLOP/s here). A
+ * wasm: tfjs-backend-wasm runs every batched BatchMatMul in a slow scalar loop. A
  * depthwise convolution computes the same products with the N = B·h head instances as channels:
  * input [1, M, K, N], filter [1, K, N, P] ('valid', channel multiplier P) gives
- * out[m, n·P + p] = Σ_k a[n,m,k]·b[n,k,p], which XNNPACK runs as one grouped GEMM (2–4× faster).
+ * out[m, n·P + p] = Σ_k a[n,m,k]·b[n,k,p], which XNNPACK runs as one grouped GEMM (several times faster).
  * Operands are kept in the layouts that product wants (head instances last), so each is made by a
  * single rank ≤ 4 transpose: q as [T, dh, N], k as [dh, N, T], v as [T, N, dh], weights as [T, N, T].
  */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyViews, augmentViews, cleanView, drawViewParams } from './augment';
-import { fakeImages, useCpu } from './testing';
+import { fakeImages, useCpu } from './model.testing';
 
 beforeAll(useCpu);
 

@@ -1,4 +1,4 @@
-// SimCLR augmentations for small images as a handful of batched tfjs ops (DESIGN §1 "Views").
+// SimCLR augmentations for small images as a handful of batched tfjs ops (docs/model.md#views).
 // Random parameters are drawn on the host from a PRNG keyed by (seed, step), so a step's views are
 // reproducible on any backend; only small per-image arrays are uploaded.
 //
@@ -216,10 +216,20 @@ function augmentTable(batch: number, seed: number, step: number, clean: boolean,
   return table;
 }
 
+/** A step's encoder input: see stepImages. */
+export interface StepImages {
+  /** [clean | view 1 | view 2] rows, [(clean ? B : 0) + (views ? 2B : 0), S, S, 3]; null when neither. */
+  input: tf.Tensor4D | null;
+  /** The clean images as patches [B, N, P·P·3] (the generative targets); null without clean rows. */
+  cleanPatches: tf.Tensor3D | null;
+  batch: number;
+  withViews: boolean;
+}
+
 /**
  * A training step's encoder input: the clean images (when `clean`), then their two augmented views
- * (when `views`), [(clean ? B : 0) + (views ? 2B : 0), S, S, 3]; and, with `clean`, the clean images
- * as patches [B, N, P·P·3] for the generative loss. One kernel on webgpu (webgpu/augment.ts).
+ * (when `views`); and, with `clean`, the clean images as patches for the generative loss. One kernel
+ * on webgpu (webgpu/augment.ts).
  */
 export function stepImages(
   images: tf.Tensor4D,
@@ -227,16 +237,17 @@ export function stepImages(
   step: number,
   patch: number,
   { clean, views }: { clean: boolean; views: boolean },
-): { input: tf.Tensor4D; cleanPatches: tf.Tensor3D | null } {
+): StepImages {
   const [b, s] = images.shape;
+  if (!clean && !views) return { input: null, cleanPatches: null, batch: b, withViews: false };
   if (runsFused('augment', () => augmentNeeds(3 * b * s * s * 3 * 4))) {
     const table = augmentTable(b, seed, step, clean, views);
     const { out, cleanPatches } = augmentFused(images, tf.tensor2d(table, [table.length / AUGMENT_ROW, AUGMENT_ROW]), patch, clean ? b : 0);
-    return { input: out, cleanPatches };
+    return { input: out, cleanPatches, batch: b, withViews: views };
   }
   const cleanImages = clean ? cleanView(images, seed, step) : null;
   const viewImages = views ? augmentViews(images, seed, step) : null;
   const input =
     cleanImages && viewImages ? (tf.concat([cleanImages, viewImages], 0) as tf.Tensor4D) : ((cleanImages ?? viewImages) as tf.Tensor4D);
-  return { input, cleanPatches: cleanImages ? patchesOf(cleanImages, patch) : null };
+  return { input, cleanPatches: cleanImages ? patchesOf(cleanImages, patch) : null, batch: b, withViews: views };
 }

@@ -1,7 +1,7 @@
 // The contrastive branch of a training step as one op: encoder rows of the 2B views → r(x) (mean
 // pool + LayerNorm) → projection head → L2 normalisation → NT-Xent, with the chain rule written out.
 // The same function as ntXent(project(representation(·))) (losses.ts, model.ts), which the tests
-// check; as separate ops it dispatched ~250 more kernels per step (each op saving its inputs).
+// check; as separate ops it dispatched hundreds more kernels per step (each op saving its inputs).
 import * as tf from '@tensorflow/tfjs';
 import { customOp, denseBackward, denseForward, geluBackward, geluForward, layerNormBackward, layerNormForward } from './ops';
 import type { Linear, Norm } from './params';

@@ -1,7 +1,7 @@
-// The discretised logistic mixture NLL (DESIGN §1) as one op with its gradient derived by hand,
-// parameterised exactly as ../shared/reference/make_vectors.py. Autodiff through its ~35 elementwise
-// ops dispatched ~90 kernels and kept ~40 tensors of the head's full size [B, N, P·P·3, M] until the
-// step ended; this op keeps three.
+// The discretised logistic mixture NLL (docs/model.md#generative-head-and-l_gen) as one op with its
+// gradient derived by hand, parameterised exactly as the reference vectors (docs/model.md#reference-values).
+// Autodiff through its elementwise ops dispatched several kernels per op and kept tens of tensors of the
+// head's full size [B, N, P·P·3, M] until the step ended; this op keeps three.
 import * as tf from '@tensorflow/tfjs';
 import { customOp } from './ops';
 

@@ -1,7 +1,7 @@
 // The generative head and its loss as one op: decoder rows → final LayerNorm → mixture parameters →
 // discretised-logistic NLL summed per image, with the chain rule written out (dmol.ts, ops.ts).
 // As separate ops, tfjs kept the three [B, N, P·P·3, M] parameter tensors, their gradients and a
-// copy of every op's saved inputs until the step ended, and dispatched ~40 more kernels.
+// copy of every op's saved inputs until the step ended, and dispatched many more kernels.
 import * as tf from '@tensorflow/tfjs';
 import { dmolForward, recordingGradients } from './dmol';
 import { customOp, denseBackward, denseForward, layerNormBackward, layerNormForward } from './ops';

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createParams } from './params';
 import { causalMask, transformerBlock } from './transformer';
-import { MICRO_MODEL, useCpu } from './testing';
+import { MICRO_MODEL, useCpu } from './model.testing';
 
 beforeAll(useCpu);
 
@@ -35,11 +35,11 @@ it('gpu-structured block equals the ops-structured block, forward and gradients'
   const run = (structure: 'gpu' | 'ops') =>
     tf.tidy(() => {
       const { value, grads } = tf.variableGrads(
-        () => tf.sum(tf.mul(transformerBlock(x, block, batch, tokens, 3, mask, structure), weights)) as tf.Scalar,
+        () => tf.sum(tf.mul(transformerBlock(x, block, { batch, tokens, heads: 3, mask }, structure), weights)) as tf.Scalar,
         vars,
       );
       const dx = tf.grad((xi: tf.Tensor) =>
-        tf.sum(tf.mul(transformerBlock(xi as tf.Tensor2D, block, batch, tokens, 3, mask, structure), weights)),
+        tf.sum(tf.mul(transformerBlock(xi as tf.Tensor2D, block, { batch, tokens, heads: 3, mask }, structure), weights)),
       )(x);
       return [value, dx, ...vars.map((v) => grads[v.name])];
     });

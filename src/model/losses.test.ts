@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dmolNll, dmolNllPerElement, natsToBitsPerDim, ntXent } from './losses';
-import { loadReference, useCpu } from './testing';
+import { loadReference, useCpu } from './model.testing';
 
 beforeAll(useCpu);
 

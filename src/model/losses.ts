@@ -1,5 +1,5 @@
-// The two losses of DESIGN §1 as pure tensor functions, parameterised exactly as
-// ../shared/reference/make_vectors.py (so the reference vectors test them directly).
+// The two losses of docs/model.md as pure tensor functions, parameterised exactly as the independent
+// implementation behind the reference vectors (docs/model.md#reference-values), which test them directly.
 import * as tf from '@tensorflow/tfjs';
 import { dmolNllPerElement } from './dmol';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig } from '../config';
 import { natsToBitsPerDim, ntXent } from './losses';
 import { HybridModel, patchify, unpatchify } from './model';
-import { MICRO_MODEL, fakeImages, useCpu } from './testing';
+import { MICRO_MODEL, fakeImages, useCpu } from './model.testing';
 
 beforeAll(useCpu);
 

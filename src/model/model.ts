@@ -1,4 +1,4 @@
-// The hybrid model of DESIGN §1 as forward functions over the variables: patch tokens, encoder,
+// The hybrid model of docs/model.md as forward functions over the variables: patch tokens, encoder,
 // representation r(x), contrastive head, decoder and the discretised-logistic-mixture head.
 // All methods are pure tensor code meant to run inside the caller's tf.tidy / gradient closure.
 import * as tf from '@tensorflow/tfjs';
@@ -58,7 +58,9 @@ export class HybridModel {
     let h = x;
     for (let i = from; i < to; i++) {
       const input = h;
-      h = tf.tidy(() => transformerBlock(input, this.params.blocks[i], batch, this.dims.tokens, this.dims.heads, this.mask));
+      h = tf.tidy(() =>
+        transformerBlock(input, this.params.blocks[i], { batch, tokens: this.dims.tokens, heads: this.dims.heads, mask: this.mask }),
+      );
     }
     return h;
   }

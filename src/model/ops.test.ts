@@ -10,10 +10,10 @@ import { dmolNllPerElement } from './dmol';
 import { ntXent } from './losses';
 import { generativeNllNats } from './genHead';
 import { HybridModel } from './model';
-import { MICRO_MODEL } from './testing';
+import { MICRO_MODEL } from './model.testing';
 import { dense, gelu, layerNorm2d } from './ops';
 import type { Block } from './params';
-import { causalMask, transformerBlock } from './transformer';
+import { causalMask, readableTransformerBlock, transformerBlock } from './transformer';
 
 beforeAll(() => {
   setWasmPaths(path.resolve(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
@@ -224,7 +224,7 @@ for (const backend of ['cpu', 'wasm'] as const) {
       tf.dispose([...inputs, mask]);
     });
 
-    it('transformerBlock = the plain pre-LN block', async () => {
+    it('transformerBlock (the fused op) = readableTransformerBlock, values and gradients', async () => {
       const [batch, tokens, heads, d] = [2, 5, 2, 8];
       const mask = causalMask(tokens);
       const shapes = [[d], [d], [d, 3 * d], [3 * d], [d, d], [d], [d], [d], [d, 4 * d], [4 * d], [4 * d, d], [d]];
@@ -243,22 +243,10 @@ for (const backend of ['cpu', 'wasm'] as const) {
           fc2: { w: v[10], b: v[11] },
         };
       };
-      const norm = (x: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => {
-        const { mean, variance } = tf.moments(x, -1, true);
-        return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5))), g), b);
-      };
-      const geluPlain = (x: tf.Tensor) =>
-        tf.mul(tf.mul(0.5, x), tf.add(1, tf.tanh(tf.mul(Math.sqrt(2 / Math.PI), tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))))));
-      const plain = (x: tf.Tensor, ...p: tf.Tensor[]) => {
-        const a = norm(x, p[0], p[1]);
-        const qkv = tf.add(tf.matMul(a, p[2]), p[3]);
-        const [q, k, v] = tf.split(qkv, 3, 1);
-        const h = tf.add(x, tf.add(tf.matMul(plainAttention(batch, tokens, heads, mask)(q, k, v), p[4]), p[5]));
-        const f = tf.add(tf.matMul(norm(h, p[6], p[7]), p[8]), p[9]);
-        return tf.add(h, tf.add(tf.matMul(geluPlain(f), p[10]), p[11]));
-      };
-      const custom = (x: tf.Tensor, ...p: tf.Tensor[]) => transformerBlock(x as tf.Tensor2D, asBlock(p), batch, tokens, heads, mask);
-      await expectSame(await valueAndGrads(custom, inputs), await valueAndGrads(plain, inputs), 1e-4);
+      const shape = { batch, tokens, heads, mask };
+      const readable = (x: tf.Tensor, ...p: tf.Tensor[]) => readableTransformerBlock(x as tf.Tensor2D, asBlock(p), shape);
+      const fused = (x: tf.Tensor, ...p: tf.Tensor[]) => transformerBlock(x as tf.Tensor2D, asBlock(p), shape);
+      await expectSame(await valueAndGrads(fused, inputs), await valueAndGrads(readable, inputs), 1e-4);
       tf.dispose([...inputs, mask]);
     });
   });

@@ -1,5 +1,4 @@
-// Fused layers with hand-written gradients, written for tfjs's costs (issue 8, measured by
-// `npm run bench`): autodiff through small ops dispatches a kernel per op plus an Identity per saved
+// Fused layers with hand-written gradients, written for tfjs's costs (measured by `npm run bench`): autodiff through small ops dispatches a kernel per op plus an Identity per saved
 // input and a Cast per gradient of a saved input, so each layer here saves only what its gradient
 // needs and computes that gradient in a few large kernels.
 import * as tf from '@tensorflow/tfjs';
@@ -10,7 +9,7 @@ import { runsFused } from './webgpu/limits';
 
 /**
  * tfjs-backend-wasm only sends a matmul to XNNPACK when neither operand is transposed and both are
- * 2-D (batch 1); every other BatchMatMul runs a scalar loop ~10× slower (batch_mat_mul_impl.cc).
+ * 2-D (batch 1); every other BatchMatMul runs a much slower scalar loop (batch_mat_mul_impl.cc).
  * Autodiff of x·W produces dy·Wᵀ and xᵀ·dy, so on wasm we transpose explicitly (a cheap copy)
  * and multiply untransposed. Other backends take the transpose flags natively.
  */
@@ -49,8 +48,8 @@ export function colSum(x: tf.Tensor2D): tf.Tensor1D {
 /**
  * [xᵀ·dy, Σ_rows dy] for x [R, in], dy [R, out]: a dense layer's weight and bias gradients. On wasm
  * XNNPACK packs the right operand of a matMul (a tall [R, ·] matrix here) before multiplying, which
- * costs more than the product when it is wide (measured on [12480, 128] and [12480, 512]: 150 ms
- * with dy on the right, 82 ms as (dyᵀ·x)ᵀ). So the narrower operand goes on the right and the wider
+ * costs more than the product when it is wide (`npm run bench -- --kernels` shows it: with dy on the
+ * right it took about twice as long as (dyᵀ·x)ᵀ). So the narrower operand goes on the right and the wider
  * one is transposed; when that is dy, the bias gradient is a row sum of dyᵀ, the innermost axis,
  * where Σ_rows dy would make wasm's Sum transpose dy again.
  */

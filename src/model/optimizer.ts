@@ -1,8 +1,11 @@
 // AdamW by hand (tfjs's Adam has no decoupled weight decay and its state is awkward to export
 // exactly). Decoupled decay as in PyTorch's AdamW: p ← p − lr·(m̂/(√v̂+ε) + wd·p), applied only to
 // variables flagged `decay` (matrices of linear layers; not LayerNorm gains/biases, biases, the
-// start token or position embeddings). The learning rate arrives per step because it is a live
-// control; the linear warm-up multiplies it by min(1, t / warmupSteps).
+// start token or position embeddings). As in PyTorch, every variable has its own step count t: a
+// variable without a gradient is skipped and its t stays, so a branch switched off by a zero loss
+// weight resumes with its own bias correction (docs/run-bundle.md, optimiser state). The learning
+// rate arrives per step because it is a live control; the linear warm-up multiplies it by
+// min(1, step / warmupSteps), keyed to the run's step, which no Adam count needs to follow.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedVariable } from './params';
 
@@ -25,6 +28,22 @@ export function copyOf(values: tf.TypedArray): Float32Array {
   return Float32Array.from(values);
 }
 
+/** Suffix of a variable's step count in the exported state: `<variable name>/t`. */
+export const STEP_COUNT_SUFFIX = 't';
+
+/**
+ * Adam's bias corrections folded into a step size and an ε (Kingma & Ba §2): lr·m̂/(√v̂+ε) equals
+ * stepSize·m/(√v + epsHat) with stepSize = lr·√c2/c1 and epsHat = ε·√c2, c = 1 − β^t.
+ */
+export function biasCorrection(t: number, beta1: number, beta2: number, epsilon: number): { scale: number; epsHat: number } {
+  const c1 = 1 - Math.pow(beta1, t);
+  const root = Math.sqrt(1 - Math.pow(beta2, t));
+  return { scale: root / c1, epsHat: epsilon * root };
+}
+
+/** Group indices kept at most (each is one int32 per parameter); more groupings than this never occur in practice. */
+const MAX_GROUPINGS = 8;
+
 export class AdamW {
   private readonly beta1: number;
   private readonly beta2: number;
@@ -45,8 +64,15 @@ export class AdamW {
   private readonly rows: tf.Tensor1D[];
   /** Masks of the variables that received gradients, per pattern (few patterns occur: λ on/off). */
   private readonly activeMasks = new Map<string, tf.Tensor1D>();
-  /** Number of updates applied so far (Adam's t). */
-  private t = 0;
+  /** Adam's t of each variable: the updates it has received. */
+  private readonly counts: number[];
+  /**
+   * While the updated variables' counts differ, their bias corrections reach the elements through a
+   * gather from a few-entry table: this maps each element to its entry, per grouping of the variables
+   * (few groupings occur, and they last: a branch frozen once stays behind until its corrections
+   * round to those of the rest).
+   */
+  private readonly groupIndex = new Map<string, tf.Tensor1D>();
 
   constructor(
     private readonly vars: NamedVariable[],
@@ -56,6 +82,7 @@ export class AdamW {
     this.beta2 = options.beta2 ?? 0.999;
     this.epsilon = options.epsilon ?? 1e-8;
     this.sizes = vars.map((p) => p.variable.size);
+    this.counts = vars.map(() => 0);
     this.offsets = [];
     let offset = 0;
     for (const size of this.sizes) {
@@ -86,35 +113,72 @@ export class AdamW {
     return tf.tensor1d(values);
   }
 
-  get updates(): number {
-    return this.t;
+  /** Adam's t of each variable, in the order of the variables. */
+  get stepCounts(): number[] {
+    return this.counts.slice();
   }
 
-  /** Learning rate actually used at update number t (1-based) for base rate lr. */
-  effectiveLr(lr: number, t = this.t + 1): number {
+  /** Learning rate used at the run's step `step` (1-based: the update being made) for base rate lr. */
+  effectiveLr(lr: number, step: number): number {
     const warm = this.options.warmupSteps;
-    return warm > 0 ? lr * Math.min(1, t / warm) : lr;
+    return warm > 0 ? lr * Math.min(1, step / warm) : lr;
   }
 
   /**
-   * One update. grads[i] belongs to vars[i]. A variable without a gradient (not on this step's loss
-   * path, e.g. the generative head when λ_gen = 0) is skipped entirely, as PyTorch does for grad=None:
-   * no decay, no moment update, so a switched-off branch stays frozen.
+   * Step size and ε̂ per element as tensors when the updated variables' bias corrections differ, as
+   * numbers when they agree (the usual case: every variable updated at every step). Equal float32
+   * values count as equal, so groups merge again once the corrections have converged to 1.
    */
-  apply(grads: (tf.Tensor | undefined)[], lr: number): void {
-    this.t += 1;
-    const lrT = this.effectiveLr(lr, this.t);
-    // Bias corrections are host scalars folded into one step size, as in Kingma & Ba §2.
-    const c1 = 1 - Math.pow(this.beta1, this.t);
-    const c2 = 1 - Math.pow(this.beta2, this.t);
-    const stepSize = (lrT * Math.sqrt(c2)) / c1;
-    const epsHat = this.epsilon * Math.sqrt(c2);
+  private stepSizes(present: boolean[], lrT: number): { stepSize: number | tf.Tensor1D; epsHat: number | tf.Tensor1D } {
+    const scales: number[] = [];
+    const epsHats: number[] = [];
+    const keys = new Map<string, number>();
+    const groupOf = this.counts.map((t, i) => {
+      if (!present[i]) return 0; // skipped: its new values are discarded, any entry will do
+      const { scale, epsHat } = biasCorrection(t, this.beta1, this.beta2, this.epsilon);
+      const key = `${Math.fround(lrT * scale)}/${Math.fround(epsHat)}`;
+      let group = keys.get(key);
+      if (group === undefined) {
+        group = scales.length;
+        keys.set(key, group);
+        scales.push(lrT * scale);
+        epsHats.push(epsHat);
+      }
+      return group;
+    });
+    if (scales.length === 1) return { stepSize: scales[0], epsHat: epsHats[0] };
+    const key = groupOf.join(',');
+    let index = this.groupIndex.get(key);
+    if (!index) {
+      if (this.groupIndex.size >= MAX_GROUPINGS) this.forgetGroupings();
+      const values = new Int32Array(this.total);
+      groupOf.forEach((group, i) => values.fill(group, this.offsets[i], this.offsets[i] + this.sizes[i]));
+      // Kept: this runs inside apply's tidy, and the index serves later steps too.
+      index = tf.keep(tf.tensor1d(values, 'int32'));
+      this.groupIndex.set(key, index);
+    }
+    return { stepSize: tf.gather(tf.tensor1d(scales), index), epsHat: tf.gather(tf.tensor1d(epsHats), index) };
+  }
+
+  /**
+   * One update at the run's step `step` (1-based). grads[i] belongs to vars[i]. A variable without a
+   * gradient (not on this step's loss path, e.g. the generative head when λ_gen = 0) is skipped
+   * entirely, as PyTorch does for grad=None: no decay, no moment update, no step count, so a
+   * switched-off branch stays frozen and resumes where it stopped.
+   */
+  apply(grads: (tf.Tensor | undefined)[], lr: number, step: number): void {
     const present = grads.map((g) => g !== undefined);
+    if (!present.includes(true)) return;
+    present.forEach((on, i) => {
+      if (on) this.counts[i] += 1;
+    });
+    const lrT = this.effectiveLr(lr, step);
     const partial = present.includes(false);
     const key = present.map((p) => (p ? 1 : 0)).join('');
     // Kept: apply() usually runs inside the caller's tidy, and the mask must outlive this step.
     if (partial && !this.activeMasks.has(key)) this.activeMasks.set(key, tf.keep(tf.tidy(() => tf.cast(this.flatMask(present), 'bool'))));
     tf.tidy(() => {
+      const { stepSize, epsHat } = this.stepSizes(present, lrT);
       // Every reshape is a kernel dispatch (~40 µs on wasm): 1-D tensors go in as they are.
       const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((t) => (t.rank === 1 ? t : tf.reshape(t, [-1]))));
       const g = flat(grads.map((grad, i) => grad ?? tf.zeros(this.vars[i].variable.shape)));
@@ -138,24 +202,26 @@ export class AdamW {
     });
   }
 
-  /** Moments per variable as named float arrays, plus t as a [1] array named "adamw/t". */
+  /** Per variable, in order: its moments `<name>/m`, `<name>/v` and its step count `<name>/t` ([1]). */
   async exportState(): Promise<NamedArray[]> {
     const [m, v] = [await this.m.data(), await this.v.data()];
-    const out: NamedArray[] = [{ name: 'adamw/t', shape: [1], values: Float32Array.of(this.t) }];
+    const out: NamedArray[] = [];
     this.vars.forEach(({ name, variable }, i) => {
       const range = [this.offsets[i], this.offsets[i] + this.sizes[i]] as const;
       out.push({ name: `${name}/m`, shape: variable.shape.slice(), values: copyOf(m.subarray(...range)) });
       out.push({ name: `${name}/v`, shape: variable.shape.slice(), values: copyOf(v.subarray(...range)) });
+      out.push({ name: `${name}/${STEP_COUNT_SUFFIX}`, shape: [1], values: Float32Array.of(this.counts[i]) });
     });
     return out;
   }
 
   importState(state: NamedArray[]): void {
     const byName = new Map(state.map((s) => [s.name, s]));
-    const t = byName.get('adamw/t');
-    if (!t) throw new Error('optimizer state lacks adamw/t');
+    if (byName.has('adamw/t') && !byName.has(`${this.vars[0]?.name}/${STEP_COUNT_SUFFIX}`))
+      throw new Error('optimizer state has one step count for all variables (adamw/t): migrate it to one per variable first');
     const m = new Float32Array(this.total);
     const v = new Float32Array(this.total);
+    const counts: number[] = [];
     this.vars.forEach(({ name }, i) => {
       for (const [suffix, target] of [
         ['m', m],
@@ -166,16 +232,28 @@ export class AdamW {
           throw new Error(`optimizer state for ${name}/${suffix} is missing or misshapen`);
         target.set(entry.values, this.offsets[i]);
       }
+      const countName = `${name}/${STEP_COUNT_SUFFIX}`;
+      const count = byName.get(countName);
+      if (!count || count.values.length !== 1) throw new Error(`optimizer state: ${countName} is missing or misshapen`);
+      const t = count.values[0];
+      if (!Number.isInteger(t) || t < 0) throw new Error(`optimizer state: ${countName} = ${t} is not a step count`);
+      counts.push(t);
     });
-    this.t = t.values[0];
+    counts.forEach((t, i) => (this.counts[i] = t));
     tf.tidy(() => {
       this.m.assign(tf.tensor1d(m));
       this.v.assign(tf.tensor1d(v));
     });
   }
 
+  private forgetGroupings(): void {
+    tf.dispose([...this.groupIndex.values()]);
+    this.groupIndex.clear();
+  }
+
   dispose(): void {
     tf.dispose([this.m, this.v, this.decayMask, ...this.rows, ...this.activeMasks.values()]);
     this.activeMasks.clear();
+    this.forgetGroupings();
   }
 }

@@ -1,4 +1,4 @@
-// Ancestral sampling patch by patch (DESIGN §1 "Sampling"), unconditional or as completions.
+// Ancestral sampling patch by patch (docs/model.md#sampling), unconditional or as completions.
 // Each step runs the full fixed-length sequence (positions after t hold zeros and, by the causal
 // mask, cannot influence position t): one shape for every step, so WebGPU's buffer pool, which keys
 // buffers by exact size, is not flooded with a new size per step. Costs N forward passes.

@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig, type HyperParams } from '../config';
+import { stepImages } from './augment';
 import { HybridTrainer, type StepOutputs } from './trainer';
-import { MICRO_MODEL, MICRO_TRAIN, fakeImages, useCpu } from './testing';
+import { MICRO_MODEL, MICRO_TRAIN, fakeImages, useCpu } from './model.testing';
 
 beforeAll(useCpu);
 
@@ -98,6 +99,28 @@ describe('HybridTrainer loss weights', () => {
     const after = await trainer.exportState();
     expect(after.step).toBe(1);
     expect(after.weights.map((w) => Array.from(w.values))).toEqual(before.weights.map((w) => Array.from(w.values)));
+    trainer.dispose();
+  });
+
+  it('a step reports the losses of its batch before the update: losses(), then the update', async () => {
+    const trainer = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
+    const seed = MICRO_TRAIN.seed;
+    const parts = tf.tidy(() => {
+      const { gen, con, top1 } = trainer.losses(stepImages(images, seed, 0, MICRO_MODEL.patch, { clean: true, views: true }), HYPER.tau);
+      return [gen, con, top1] as tf.Scalar[];
+    });
+    const [gen, con, top1] = await Promise.all(parts.map(async (t) => (await t.data())[0]));
+    tf.dispose(parts);
+    const [total, stepCon, bpd, stepTop1] = await read(trainer.trainStep(images, HYPER));
+    expect([stepCon, bpd, stepTop1]).toEqual([con, gen, top1]);
+    expect(total).toBeCloseTo(HYPER.lambdaCon * con + HYPER.lambdaGen * gen, 5);
+    tf.tidy(() => {
+      expect(trainer.losses(stepImages(images, seed, 1, MICRO_MODEL.patch, { clean: false, views: false }), HYPER.tau)).toEqual({
+        gen: null,
+        con: null,
+        top1: null,
+      });
+    });
     trainer.dispose();
   });
 

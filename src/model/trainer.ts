@@ -1,9 +1,9 @@
-// The training façade the worker drives: one HybridModel, its AdamW, and the step of DESIGN §1.
-// A step runs ONE encoder pass over [clean | view1 | view2] (3B images), the decoder over the clean
-// rows only, and one backward pass for L = λcon·Lcon + λgen·Lgen.
+// The training façade the worker drives: one HybridModel, its AdamW, and the step of docs/model.md.
+// A step is the losses, then the update: ONE encoder pass over [clean | view1 | view2] (3B images), the
+// decoder over the clean rows only, and one backward pass for L = λcon·Lcon + λgen·Lgen.
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams, ModelConfig, TrainConfig } from '../config';
-import { cleanView, stepImages } from './augment';
+import { cleanView, stepImages, type StepImages } from './augment';
 import { contrastiveLoss } from './contrastive';
 import { natsToBitsPerDim } from './losses';
 import { HybridModel, patchify } from './model';
@@ -13,6 +13,8 @@ import { sampleImages } from './sample';
 // A type alias, not an interface, so it is assignable to tf.TensorContainer (callers may wrap
 // trainStep in tf.tidy): interfaces carry no implicit index signature.
 export type StepOutputs = { total: tf.Scalar; con: tf.Scalar; bpd: tf.Scalar; conTop1: tf.Scalar };
+/** L_gen in bits/dim, L_con and its positive-pair top-1; null where the step does not compute one. */
+export type StepLosses = { gen: tf.Scalar | null; con: tf.Scalar | null; top1: tf.Scalar | null };
 export interface TrainerState {
   step: number;
   weights: NamedArray[];
@@ -38,7 +40,8 @@ export class HybridTrainer {
   }
 
   /**
-   * One optimiser step on images [B,S,S,3] (0..255). Returned scalars belong to the caller.
+   * One optimiser step on images [B,S,S,3] (0..255): the losses, then the update. Returned scalars
+   * belong to the caller.
    * - λcon = 0: no views are made or encoded; con and conTop1 are NaN.
    * - λgen = 0: the decoder is not on the gradient path; bpd of the clean batch is still reported,
    *   from a separate forward pass without gradient (one extra encoder+decoder pass over B images).
@@ -50,60 +53,74 @@ export class HybridTrainer {
     const { seed } = this.train;
     const useCon = hyper.lambdaCon > 0;
     const useGen = hyper.lambdaGen > 0;
-    const b = images.shape[0];
-    const model = this.model;
     const out = tf.tidy(() => {
-      // [clean | view 1 | view 2] rows for one encoder pass, and the clean images' patches (the
-      // generative targets): one kernel on webgpu.
-      const prepared = useCon || useGen ? stepImages(images, seed, step, model.dims.patch, { clean: useGen, views: useCon }) : null;
-      const nan = () => tf.scalar(Number.NaN);
-      let con: tf.Scalar = nan();
-      let conTop1: tf.Scalar = nan();
-      let bpd: tf.Scalar | null = null;
-      const loss = (): tf.Scalar => {
-        const { input, cleanPatches } = prepared as NonNullable<typeof prepared>;
-        const encoded = model.encode(input);
-        const tokens = model.dims.tokens;
+      // [clean | view 1 | view 2] rows and the clean patches (the generative targets): one kernel on webgpu.
+      const prepared = stepImages(images, seed, step, this.model.dims.patch, { clean: useGen, views: useCon });
+      let parts: StepLosses = { gen: null, con: null, top1: null };
+      const objective = (): tf.Scalar => {
+        // Kept: the gradient computation frees everything its objective makes except the value.
+        const { gen, con, top1 } = this.losses(prepared, hyper.tau);
+        parts = { gen: gen && tf.keep(gen), con: con && tf.keep(con), top1: top1 && tf.keep(top1) };
+        // L = λcon·Lcon + λgen·Lgen
         let total: tf.Scalar = tf.scalar(0);
-        const genRows = useGen ? b : 0;
-        if (useGen) {
-          const cleanEncoded = tf.slice(encoded, [0, 0], [b * tokens, model.dims.dim]);
-          const nats = model.nllNats(model.decode(cleanEncoded, b), cleanPatches as tf.Tensor3D);
-          const gen = natsToBitsPerDim(tf.mean(nats) as tf.Scalar, model.subPixels);
-          bpd = tf.keep(gen);
-          total = tf.add(total, tf.mul(gen, hyper.lambdaGen));
-        }
-        if (useCon) {
-          // ntXent(project(representation(·))) of the view rows, which start after the clean images'
-          // rows, as one op with a hand-written gradient (contrastive.ts).
-          const { repNorm, headFc1: fc1, headFc2: fc2 } = model.params;
-          const result = contrastiveLoss(encoded, { repNorm, fc1, fc2 }, 2 * b, tokens, hyper.tau, genRows * tokens);
-          con.dispose();
-          conTop1.dispose();
-          con = tf.keep(result.loss);
-          conTop1 = tf.keep(result.positiveTop1);
-          total = tf.add(total, tf.mul(result.loss, hyper.lambdaCon));
-        }
+        if (gen) total = tf.add(total, tf.mul(gen, hyper.lambdaGen));
+        if (con) total = tf.add(total, tf.mul(con, hyper.lambdaCon));
         return total;
       };
-      let total: tf.Scalar;
-      if (useCon || useGen) {
-        const vars = model.variables.map((v) => v.variable);
-        const { value, grads } = tf.variableGrads(loss, vars);
-        this.optimizer.apply(
-          vars.map((v) => grads[v.name] ?? undefined),
-          hyper.lr,
-        );
-        total = value;
-      } else {
-        total = tf.scalar(0);
-      }
-      // Reported bpd when λgen = 0: the clean batch's, outside the gradient.
-      const reportedBpd: tf.Scalar = bpd ?? (tf.mean(this.bitsPerDimOf(cleanView(images, seed, step))) as tf.Scalar);
-      return { total, con, bpd: reportedBpd, conTop1 };
+      const total = useCon || useGen ? this.update(objective, hyper.lr, step + 1) : tf.scalar(0);
+      const nan = () => tf.scalar(Number.NaN);
+      return {
+        total,
+        con: parts.con ?? nan(),
+        // Reported bpd when λgen = 0: the clean batch's, outside the gradient.
+        bpd: parts.gen ?? (tf.mean(this.bitsPerDimOf(cleanView(images, seed, step))) as tf.Scalar),
+        conTop1: parts.top1 ?? nan(),
+      };
     });
     this.stepCount += 1;
     return out;
+  }
+
+  /**
+   * The step's losses from ONE encoder pass over [clean | view1 | view2] (docs/model.md#objective),
+   * the rows stepImages prepared: gen = L_gen, the clean batch's bits/dim under the decoder (null
+   * without clean rows); con = L_con, NT-Xent over the 2B views at temperature `tau`, and top1 its
+   * positive-pair top-1 accuracy (both null without views). Tensor code for the caller's tidy or
+   * gradient closure.
+   */
+  losses({ input, cleanPatches, batch: b, withViews }: StepImages, tau: number): StepLosses {
+    const model = this.model;
+    const { tokens, dim } = model.dims;
+    if (!input) return { gen: null, con: null, top1: null };
+    const encoded = model.encode(input); // [(B or 3B)·T, d]
+    let gen: tf.Scalar | null = null;
+    if (cleanPatches) {
+      const cleanEncoded = tf.slice(encoded, [0, 0], [b * tokens, dim]); // [B·T, d]
+      const nats = model.nllNats(model.decode(cleanEncoded, b), cleanPatches); // [B]
+      gen = natsToBitsPerDim(tf.mean(nats) as tf.Scalar, model.subPixels);
+    }
+    if (!withViews) return { gen, con: null, top1: null };
+    // ntXent(project(representation(·))) of the view rows [2B·T, d], which follow the clean rows, as
+    // one op with a hand-written gradient (contrastive.ts).
+    const { repNorm, headFc1: fc1, headFc2: fc2 } = model.params;
+    const viewsFrom = (cleanPatches ? b : 0) * tokens;
+    const { loss, positiveTop1 } = contrastiveLoss(encoded, { repNorm, fc1, fc2 }, 2 * b, tokens, tau, viewsFrom);
+    return { gen, con: loss, top1: positiveTop1 };
+  }
+
+  /**
+   * One AdamW update of every weight along the gradient of `objective` at the run's step `step`
+   * (1-based: the update being made); returns the objective's value.
+   */
+  private update(objective: () => tf.Scalar, lr: number, step: number): tf.Scalar {
+    const vars = this.model.variables.map((v) => v.variable);
+    const { value, grads } = tf.variableGrads(objective, vars);
+    this.optimizer.apply(
+      vars.map((v) => grads[v.name] ?? undefined),
+      lr,
+      step,
+    );
+    return value;
   }
 
   private bitsPerDimOf(images: tf.Tensor4D): tf.Tensor1D {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, expect, it } from 'vitest';
 import { HybridTrainer } from './trainer';
-import { MICRO_MODEL, MICRO_TRAIN, fakeImages } from './testing';
+import { MICRO_MODEL, MICRO_TRAIN, fakeImages } from './model.testing';
 
 beforeAll(async () => {
   setWasmPaths(path.resolve(__dirname, '../../node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');

@@ -1,10 +1,10 @@
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
 import { BundleError, decodeBundle, encodeBundle, type RunBundle } from './bundle';
 import { FILES } from './bundleSchema';
-import { MICRO_CONFIG, fakeSet, trainedBundle } from './testing';
+import { MICRO_CONFIG, fakeSet, trainedBundle } from './persist.testing';
 
 beforeAll(useCpu);
 
@@ -131,7 +131,7 @@ describe('a malformed bundle is refused with its reason', () => {
   });
 
   it('a wrong or unknown schema version', () => {
-    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.schemaVersion = 3))))).toMatch(/schema version 3 is newer/);
+    expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.schemaVersion = 4))))).toMatch(/schema version 4 is newer/);
     expect(refusal(rezip(editJson(files(), FILES.config, (c) => (c.schemaVersion = 0))))).toMatch(
       /version 0 is not one Hybrid Lab ever wrote/,
     );
@@ -167,7 +167,7 @@ describe('a malformed bundle is refused with its reason', () => {
     );
     expect(refusal(rezip(editJson(files(), FILES.model, (m) => (m.modelTopology.config.dim = 32))))).toMatch(/different architecture/);
     expect(refusal(rezip(editJson(files(), FILES.metrics, (m) => m.metrics.reverse())))).toMatch(/out of order/);
-    expect(refusal(rezip({ ...files(), [FILES.metrics]: enc.encode('{"schemaVersion": 2, ') }))).toMatch(/^metrics.json is not valid JSON/);
+    expect(refusal(rezip({ ...files(), [FILES.metrics]: enc.encode('{"schemaVersion": 3, ') }))).toMatch(/^metrics.json is not valid JSON/);
     const nan = files();
     const weights = nan[FILES.weights].slice();
     new DataView(weights.buffer).setFloat32(8, Number.NaN, true);

@@ -1,6 +1,6 @@
-// A run as one zip (issue 6): config.json (schema version), metrics as JSON and CSV, evaluations, the
+// A run as one zip: config.json (schema version), metrics as JSON and CSV, evaluations, the
 // model in the tfjs weights format (model.json + weights.bin), AdamW's state (optimizer.json +
-// optimizer.bin), sample grids as PNG and the embedding as CSV when the worker has them.
+// optimizer.bin: both moments and the step count of every variable), sample grids as PNG and the embedding as CSV when the worker has them.
 // decodeBundle trusts nothing: sizes are checked from the zip directory before anything is inflated,
 // JSON is validated (zod) after migration, and every tensor must match the architecture it claims.
 // It throws BundleError with the first reason; nothing is built from a refused file.
@@ -25,7 +25,7 @@ import {
 import { embeddingCsv, evaluationsCsv, metricsCsv } from './csv';
 import type { RunHistory } from './history';
 import { MAX_BUNDLE_BYTES } from './messages';
-import { migrateToCurrent } from './migrate';
+import { legacyOptimizerShapes, migrateToCurrent, perVariableStepCounts } from './migrate';
 import { expectedOptimizerShapes, expectedWeightShapes, parameterCount } from './modelShapes';
 import { encodePng, gridImage } from './png';
 import { decodeWeights, encodeWeights } from './weightsFormat';
@@ -224,6 +224,8 @@ export function decodeBundle(bytes: Uint8Array): DecodedBundle {
     if (group.paths[0] !== expected)
       throw new BundleError(`${file} points at "${group.paths[0]}"; a run bundle keeps its values in ${expected}`);
   }
+  // Versions 1 and 2 kept one update count for all variables (migrate.ts).
+  const legacy = migrated.from < 3;
   let weights, moments;
   try {
     weights = decodeWeights(
@@ -235,16 +237,20 @@ export function decodeBundle(bytes: Uint8Array): DecodedBundle {
     moments = decodeWeights(
       optimizerGroup.weights,
       readFile(bytes, entries, FILES.optimizerBin, BUNDLE_LIMITS.maxBinBytes),
-      expectedOptimizerShapes(arch),
+      legacy ? legacyOptimizerShapes(arch) : expectedOptimizerShapes(arch),
       FILES.optimizer,
     );
   } catch (error) {
     if (error instanceof BundleError) throw error;
     throw new BundleError(error instanceof Error ? error.message : String(error));
   }
-  const updates = moments[0].values[0];
-  if (!Number.isInteger(updates) || updates < 0 || updates > run.step)
-    throw new BundleError(`optimizer.json: AdamW's update count ${updates} does not fit step ${run.step}`);
+  for (const { name, values } of moments) {
+    if (!name.endsWith('/t')) continue;
+    const count = values[0];
+    if (!Number.isInteger(count) || count < 0 || count > run.step)
+      throw new BundleError(`optimizer.json: AdamW's step count ${name} = ${count} does not fit step ${run.step}`);
+  }
+  if (legacy) moments = perVariableStepCounts(moments, history.metrics);
   return {
     bundle: {
       sourceRunId: run.id,

@@ -1,6 +1,6 @@
-// The JSON files of a run bundle, schema version 2, as zod schemas. Every number a hostile file could
+// The JSON files of a run bundle, schema version 3, as zod schemas. Every number a hostile file could
 // use to make the app allocate (model sizes, history length, tensor shapes) is bounded here, before
-// anything is built from it. Version 1 is read by migrate.ts and turned into this shape.
+// anything is built from it. Versions 1 and 2 are read by migrate.ts and turned into this shape.
 
 import { z } from 'zod';
 import { HYPER_RANGES, validateModel, type HyperParams, type ModelConfig, type RunConfig, type TrainConfig } from '../config';
@@ -9,7 +9,7 @@ import type { EvalResults } from '../eval/evalTypes';
 import type { EvalRecord, MetricRow } from './history';
 import type { WeightsGroup } from './weightsFormat';
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 export const APP_ID = 'hybrid-lab';
 /** File names inside the zip; the reader opens these and nothing else. */
 export const FILES = {
@@ -183,7 +183,7 @@ export const modelFileSchema = z.object({
   weightsManifest: z.array(weightsGroupSchema).length(1),
 });
 
-/** optimizer.json: AdamW's moments and update count, in the same manifest format. */
+/** optimizer.json: AdamW's moments and step counts, in the same manifest format. */
 export const optimizerFileSchema = z.object({
   format: z.literal('hybrid-lab-optimizer'),
   optimizer: z.literal('adamw'),

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import type { StepReport } from '../worker/run';
 import { TrainingRun } from '../worker/run';
 import { decodeBundle, encodeBundle } from './bundle';
-import { restoreRun } from './restoreRun';
-import { MICRO_CONFIG, fakeSet, trainedBundle } from './testing';
+import { restoreRun } from '../worker/restoreRun';
+import { MICRO_CONFIG, fakeSet, trainedBundle } from './persist.testing';
 
 beforeAll(useCpu);
 

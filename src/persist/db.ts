@@ -13,7 +13,7 @@ import type { BatcherState } from '../data/batcher';
 import type { Dataset, ImageSet } from '../data/store';
 import type { TrainerState } from '../model/trainer';
 import type { HyperParams } from '../config';
-import type { SkippedFile } from '../protocol';
+import type { SkippedFile } from '../data/datasetTypes';
 import type { EvalRecord, MetricRow } from './history';
 
 const DB_NAME = 'hybrid-lab';

@@ -5,7 +5,7 @@
 
 import type { HyperParams } from '../config';
 import type { EvalResults } from '../eval/evalTypes';
-import type { FromWorker, StepMetrics } from '../protocol';
+import type { HistoryEvent, StepMetrics } from '../runTypes';
 
 /** One training step. NaN (e.g. the contrastive loss when λcon = 0) is written as null in JSON. */
 export interface MetricRow extends StepMetrics, HyperParams {
@@ -21,11 +21,6 @@ export interface RunHistory {
   metrics: MetricRow[];
   evaluations: EvalRecord[];
 }
-
-export type MetricsEvent = Extract<FromWorker, { type: 'metrics' }>;
-export type EvalResultEvent = Extract<FromWorker, { type: 'evalResult' }>;
-/** The events a run's history is made of: what is recorded, stored and replayed. */
-export type HistoryEvent = MetricsEvent | EvalResultEvent;
 
 export const METRIC_COLUMNS = [
   'step',
@@ -45,19 +40,18 @@ export function emptyHistory(): RunHistory {
   return { metrics: [], evaluations: [] };
 }
 
-export function isHistoryEvent(event: FromWorker): event is HistoryEvent {
+export function isHistoryEvent(event: { type: string }): event is HistoryEvent {
   return event.type === 'metrics' || event.type === 'evalResult';
 }
 
-/** Adds one emitted event to a history (events of other types are ignored). */
-export function record(history: RunHistory, event: FromWorker): void {
+/** Adds one step's metrics or one evaluation to a history. */
+export function record(history: RunHistory, event: HistoryEvent): void {
   if (event.type === 'evalResult') {
     // A second evaluation at the same step replaces the first, as the evaluation table shows it.
     const kept = history.evaluations.filter((e) => e.step !== event.step);
     history.evaluations = [...kept, { step: event.step, results: event.results }].sort((a, b) => a.step - b.step);
     return;
   }
-  if (event.type !== 'metrics') return;
   const { metrics, hyper } = event;
   history.metrics.push({
     step: event.step,

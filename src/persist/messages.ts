@@ -1,9 +1,8 @@
-// The messages of persistence (issue 6), joined into protocol.ts's unions: storage, restore on reload,
-// run export and import. Type-only; the worker side is persistService.ts, the UI side StoragePanel.
+// The messages of persistence, joined into protocol.ts's unions: storage, restore on reload,
+// run export and import. Type-only; the worker side is worker/persistService.ts, the UI side app/persist/.
 
 import type { HyperParams, RunConfig } from '../config';
-import type { RunStatus } from '../protocol';
-import type { HistoryEvent } from './history';
+import type { HistoryEvent, RunStatus } from '../runTypes';
 
 /** Where the built-in dataset is fetched from (the UI knows its URLs). */
 export interface BuiltinSource {
@@ -78,13 +77,6 @@ export type PersistFromWorker =
   /** `bytes` (transferred) is the zip for the UI to offer as a download. */
   | { type: 'runExported'; fileName: string; bytes: Uint8Array; notes: string[] }
   | { type: 'storageInfo'; info: StorageInfo };
-
-export type PersistToWorkerType = PersistToWorker['type'];
-export const PERSIST_TO_WORKER_TYPES: readonly PersistToWorkerType[] = ['restoreSession', 'exportRun', 'importRun', 'storage'];
-
-export function isPersistMessage(message: { type: string }): message is PersistToWorker {
-  return (PERSIST_TO_WORKER_TYPES as readonly string[]).includes(message.type);
-}
 
 export const DEFAULT_CHECKPOINT_EVERY = 50;
 /** The largest run bundle read; the UI checks it before reading a file, the worker again after. */

@@ -7,11 +7,22 @@
 //                order's seed was always train.seed.
 //   metrics.json [ { step, loss, con, bpd, top1, lambdaCon, lambdaGen, tau, lr } ]
 //                — a bare array, short names, no throughput columns, no evaluations.
-// Migration is a pure function of the parsed JSON; the result is then validated as version 2, so a
-// migrated file passes exactly the checks a new one does.
+//
+// Version 2 differed from version 3 in its optimiser state only: one AdamW update count `adamw/t` for
+// all variables (first in optimizer.json/.bin, then `<name>/m`, `<name>/v` per variable) where version
+// 3 keeps one step count per variable (`<name>/m`, `<name>/v`, `<name>/t`). The JSON files are the
+// same apart from their schemaVersion. The counts are rebuilt from the recorded history
+// (perVariableStepCounts); the same function upgrades checkpoints that IndexedDB kept from version 2.
+//
+// Migration of the JSON is a pure function of the parsed JSON; the result is then validated as the
+// current version, so a migrated file passes exactly the checks a new one does.
 
 import { z } from 'zod';
+import type { NamedArray } from '../model/optimizer';
 import { APP_ID, SCHEMA_VERSION, batcherSchema, describeIssues, hyperSchema } from './bundleSchema';
+import type { MetricRow } from './history';
+import { expectedWeightShapes, lossBranch, type LossBranch, type TensorShape } from './modelShapes';
+import type { ModelConfig } from '../config';
 
 export class MigrationError extends Error {}
 
@@ -106,8 +117,61 @@ function migrateV1(files: BundleJson): BundleJson {
   };
 }
 
+/** Version 3 changed only the optimiser tensors (see perVariableStepCounts): the JSON is relabelled. */
+function migrateV2(files: BundleJson): BundleJson {
+  const relabel = (value: unknown): unknown =>
+    typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...value, schemaVersion: 3 } : value;
+  return { config: relabel(files.config), metrics: relabel(files.metrics) };
+}
+
 /** One step per version: MIGRATIONS[v] turns version v into v + 1. */
-const MIGRATIONS: Record<number, (files: BundleJson) => BundleJson> = { 1: migrateV1 };
+const MIGRATIONS: Record<number, (files: BundleJson) => BundleJson> = { 1: migrateV1, 2: migrateV2 };
+
+/** The name of version 2's single AdamW update count. */
+export const LEGACY_STEP_COUNT = 'adamw/t';
+
+/** The optimiser tensors of versions 1 and 2: the update count, then both moments of every variable. */
+export function legacyOptimizerShapes(m: ModelConfig): TensorShape[] {
+  const out: TensorShape[] = [{ name: LEGACY_STEP_COUNT, shape: [1] }];
+  for (const w of expectedWeightShapes(m)) out.push({ name: `${w.name}/m`, shape: w.shape }, { name: `${w.name}/v`, shape: w.shape });
+  return out;
+}
+
+/**
+ * Version 2's optimiser state with one step count per variable, as PyTorch's AdamW keeps them: a
+ * variable counts the updates that reached it, and a step where one loss weight was 0 did not reach
+ * that loss's branch (modelShapes.lossBranch). adamw/t counted every update; each recorded step that
+ * skipped a branch is taken off that branch's count. Exact when the history covers every update, or
+ * when the steps it lacks (a fork's steps before the fork) had no loss weight at 0 alone; otherwise
+ * those skipped updates are still counted, as version 2 did for every variable. State without
+ * adamw/t is returned as it is.
+ */
+export function perVariableStepCounts(
+  state: readonly NamedArray[],
+  history: readonly Pick<MetricRow, 'lambdaCon' | 'lambdaGen'>[],
+): NamedArray[] {
+  const legacy = state.find((s) => s.name === LEGACY_STEP_COUNT);
+  if (!legacy) return state.slice();
+  const updates = legacy.values[0];
+  const skipped: Record<LossBranch, number> = { both: 0, contrastive: 0, generative: 0 };
+  for (const { lambdaCon, lambdaGen } of history) {
+    if (lambdaCon <= 0 && lambdaGen <= 0) continue; // no update at all: adamw/t did not count it
+    if (lambdaCon <= 0) skipped.contrastive += 1;
+    if (lambdaGen <= 0) skipped.generative += 1;
+  }
+  const byName = new Map(state.map((s) => [s.name, s]));
+  const out: NamedArray[] = [];
+  for (const entry of state) {
+    if (!entry.name.endsWith('/m')) continue;
+    const name = entry.name.slice(0, -'/m'.length);
+    const second = byName.get(`${name}/v`);
+    const t = Math.max(0, updates - skipped[lossBranch(name)]);
+    out.push(entry);
+    if (second) out.push(second);
+    out.push({ name: `${name}/t`, shape: [1], values: Float32Array.of(t) });
+  }
+  return out;
+}
 
 /** Brings parsed JSON of any known version up to SCHEMA_VERSION; returns it and the version it had. */
 export function migrateToCurrent(files: BundleJson): { files: BundleJson; from: number } {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../config';
 import { createParams } from '../model/params';
-import { MICRO_MODEL, useCpu } from '../model/testing';
+import { MICRO_MODEL, useCpu } from '../model/model.testing';
 import { expectedWeightShapes, parameterCount } from './modelShapes';
 
 beforeAll(useCpu);

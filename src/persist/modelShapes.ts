@@ -41,13 +41,27 @@ export function expectedWeightShapes(m: ModelConfig): TensorShape[] {
   return out;
 }
 
-/** AdamW's exported state (optimizer.ts): its update count, then both moments of every variable. */
+/** AdamW's exported state (optimizer.ts): per variable both moments and its step count. */
 export function expectedOptimizerShapes(m: ModelConfig): TensorShape[] {
-  const out: TensorShape[] = [{ name: 'adamw/t', shape: [1] }];
+  const out: TensorShape[] = [];
   for (const w of expectedWeightShapes(m)) {
-    out.push({ name: `${w.name}/m`, shape: w.shape }, { name: `${w.name}/v`, shape: w.shape });
+    out.push({ name: `${w.name}/m`, shape: w.shape }, { name: `${w.name}/v`, shape: w.shape }, { name: `${w.name}/t`, shape: [1] });
   }
   return out;
+}
+
+/**
+ * Which loss reaches a variable: the contrastive head only through L_con, the decoder and the
+ * generative head only through L_gen, the embeddings and the encoder through both. A variable gets a
+ * gradient at a step exactly when one of the losses that reach it has a weight above 0.
+ */
+export type LossBranch = 'both' | 'contrastive' | 'generative';
+
+export function lossBranch(variableName: string): LossBranch {
+  const head = variableName.split('/')[0];
+  if (head === 'rep_ln' || head === 'con_fc1' || head === 'con_fc2') return 'contrastive';
+  if (head === 'gen_ln' || head === 'gen_head' || /^dec\d+$/.test(head)) return 'generative';
+  return 'both';
 }
 
 export function elementCount(shape: readonly number[]): number {

@@ -1,13 +1,13 @@
-// Issue 6, reproducibility: every random choice of a run (initial weights, data order, augmentations)
+// Reproducibility: every random choice of a run (initial weights, data order, augmentations)
 // comes from config.train.seed, so the same seed and backend give the same losses, and the seed is in
 // the URL whenever it is not the default.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configFromUrl, configToUrl, type RunConfig } from '../config';
 import { Batcher } from '../data/batcher';
 import { drawViewParams } from '../model/augment';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
-import { MICRO_CONFIG, fakeSet } from './testing';
+import { MICRO_CONFIG, fakeSet } from './persist.testing';
 
 beforeAll(useCpu);
 

@@ -1,6 +1,6 @@
 // Which dataset a reload loads, decided from what is stored. Pure, so the choice is tested in Node.
 
-import type { DatasetSource } from '../protocol';
+import type { DatasetSource } from '../data/datasetTypes';
 import { BUILTIN_KEY, type ActiveDataset, type DatasetRecord, type RunRecord } from './db';
 
 /**

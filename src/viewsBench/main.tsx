@@ -3,7 +3,7 @@
 // at a size the built-in dataset's 1,000 test images never reach. Synthetic, seeded, labelled clusters.
 
 import { createRoot } from 'react-dom/client';
-import { EmbeddingCanvas } from '../app/EmbeddingCanvas';
+import { EmbeddingCanvas } from '../app/views/EmbeddingCanvas';
 import { gaussian, mulberry32 } from '../random';
 import type { ProbeSetPayload } from '../viewTypes';
 import '../styles.css';

@@ -1,4 +1,4 @@
-// Chooses and initialises the tfjs backend inside the worker (DESIGN §3).
+// Chooses and initialises the tfjs backend inside the worker (docs/architecture.md).
 // We probe the WebGPU adapter ourselves because tfjs silently falls back when WebGPU fails, and a
 // software adapter (SwiftShader) is slower than wasm for this model.
 

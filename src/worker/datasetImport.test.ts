@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FromWorker } from '../protocol';
-import { fakeDecoder } from '../data/testDecoder';
-import { readShared } from '../data/testFiles';
+import { fakeDecoder } from '../data/fakeDecoder.testing';
+import { readShared } from '../data/sharedDatasets.testing';
 import type { ImageDecoder } from '../data/store';
 import { DatasetImports } from './datasetImport';
 

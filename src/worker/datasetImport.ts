@@ -5,7 +5,8 @@
 // A cancelled or failed import resolves to null after saying so: the caller keeps the dataset and runs
 // it had, so nothing is half-replaced.
 
-import type { DatasetSource, FromWorker } from '../protocol';
+import type { DatasetSource } from '../data/datasetTypes';
+import type { FromWorker } from '../protocol';
 import type { ImportProgress } from '../data/importer';
 import type { Dataset, ImageDecoder } from '../data/store';
 import { pickThumbnails } from '../data/thumbnails';

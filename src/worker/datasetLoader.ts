@@ -1,7 +1,7 @@
 // Turns a DatasetSource into a decoded Dataset. The built-in data goes through the same zip importer
 // as a user's zip.
 
-import type { DatasetSource } from '../protocol';
+import type { DatasetSource } from '../data/datasetTypes';
 import { importDataset, importSplitZips, type ImportInput, type ImportOptions } from '../data/importer';
 import type { Dataset } from '../data/store';
 import { loadStoredDataset } from '../persist/session';
@@ -36,7 +36,7 @@ export function datasetName(paths: readonly string[]): string {
 }
 
 export async function loadDataset(source: DatasetSource, options: ImportOptions): Promise<Dataset> {
-  // Kept in IndexedDB already decoded (issue 6): no import, no progress to show.
+  // Kept in IndexedDB already decoded: no import, no progress to show.
   if (source.kind === 'stored') return loadStoredDataset(source.id, source.name, options.imageSize);
   if (source.kind === 'url') {
     options.onProgress?.({ phase: 'downloading', done: 0, total: 2 });

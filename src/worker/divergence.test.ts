@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/store';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import type { FromWorker } from '../protocol';
 import { MemoryStore } from '../persist/memoryStore';
-import { PersistService } from '../persist/persistService';
-import { MICRO_CONFIG, fakeSet } from '../persist/testing';
+import { PersistService } from './persistService';
+import { MICRO_CONFIG, fakeSet } from '../persist/persist.testing';
 import { isFiniteCheckpoint, lowerLearningRate } from './divergence';
 import { installFaults } from './faultWiring';
 import type { FaultReporter } from './faults';

@@ -1,4 +1,4 @@
-// What happens to a run whose loss went NaN or infinite (issue 7). The scheduler has already paused it;
+// What happens to a run whose loss went NaN or infinite. The scheduler has already paused it;
 // here it goes back to its last good checkpoint (the newest one saved, which persist only writes when
 // the step's loss was finite and every weight is finite) and the page is offered a lower learning rate.
 // Other runs are not touched: they keep training while this one waits under the device lock.

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../data/store';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import type { FromWorker } from '../protocol';
 import { deviceLock } from './deviceLock';
 import { Evaluator } from './evaluator';
 import { OodProvider } from './oodProvider';
 import { TrainingRun } from './run';
-import { microRunConfig, randomImageSet } from './viewTesting';
+import { microRunConfig, randomImageSet } from './views.testing';
 
 beforeAll(useCpu);
 

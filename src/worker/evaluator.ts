@@ -1,4 +1,4 @@
-// Runs the evaluation suite for training runs inside the worker (issue 5).
+// Runs the evaluation suite for training runs inside the worker.
 //
 // Scheduling: every evaluation is one job on the worker's device lock, the same lock every training
 // step takes. So an evaluation always sees the weights of exactly one step, and training pauses while

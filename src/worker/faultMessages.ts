@@ -1,6 +1,6 @@
-// The messages of fault handling (issue 7), joined into protocol.ts's unions: the worker's heartbeat,
+// The messages of fault handling, joined into protocol.ts's unions: the worker's heartbeat,
 // a lost device, a diverged run rewound to its last good checkpoint, memory figures, and the test-only
-// fault simulations. Type-only; the worker side is faults.ts and divergence.ts, the UI side app/recovery.ts.
+// fault simulations. Type-only; the worker side is faults.ts and divergence.ts, the UI side app/connection/recovery.ts.
 
 import type { HyperParams } from '../config';
 
@@ -36,9 +36,3 @@ export type FaultFromWorker =
    */
   | { type: 'runRewound'; divergedAt: number; hyper: HyperParams; suggestedLr: number; message: string }
   | { type: 'memoryReport'; memory: MemoryReport };
-
-const FAULT_TO_WORKER_TYPES: readonly string[] = ['reportMemory', 'simulateFault'] satisfies FaultToWorker['type'][];
-
-export function isFaultMessage(message: { type: string }): message is FaultToWorker {
-  return FAULT_TO_WORKER_TYPES.includes(message.type);
-}

@@ -1,8 +1,8 @@
-// Connects fault handling (issue 7) to the worker's scheduler and storage, so worker.ts only needs a
+// Connects fault handling to the worker's scheduler and storage, so worker.ts only needs a
 // line per hook: diverged runs are rewound, failed reads on WebGPU become a 'deviceLost' report.
 
 import type { FromWorker } from '../protocol';
-import type { PersistService } from '../persist/persistService';
+import type { PersistService } from './persistService';
 import { historyUpTo } from '../persist/history';
 import type { Scheduler } from './scheduler';
 import { FaultReporter } from './faults';

@@ -1,4 +1,4 @@
-// Fault reporting inside the worker (issue 7): a heartbeat so the page can tell a hung or dead worker
+// Fault reporting inside the worker: a heartbeat so the page can tell a hung or dead worker
 // from a slow one, the WebGPU device's `lost` promise and failed buffer mappings turned into one
 // 'deviceLost' report (the page then restarts the worker, on wasm), memory figures on request, and the
 // test-only simulations, which go through exactly these paths.

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import { MAX_RUNS } from '../runPresets';
 import { checkRoom, forkRun } from './fork';
 import { TrainingRun, type RunCheckpoint } from './run';
-import { microRunConfig, randomImageSet } from './viewTesting';
+import { microRunConfig, randomImageSet } from './views.testing';
 
 beforeAll(useCpu);
 
@@ -35,7 +35,7 @@ describe('forkRun', () => {
     expect(b.trainer.step).toBe(a.trainer.step);
     const [fa, fb] = [flat(a), flat(b)];
     expect(fb.names).toEqual(fa.names);
-    expect(fa.names).toContain('adamw/t');
+    expect(fa.names).toContain('enc0/qkv/w/t'); // a step count per variable
     expect(fb.values).toEqual(fa.values); // bit-identical, not merely close
 
     // Same hyperparameters: the next steps see the same batches and views, so the losses are identical.

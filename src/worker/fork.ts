@@ -1,5 +1,5 @@
-// "Fork" (issue 4): a new run that continues from another run's current step with everything that
-// decides its future copied exactly (weights, AdamW moments and update count, step counter, data
+// "Fork": a new run that continues from another run's current step with everything that
+// decides its future copied exactly (weights, AdamW moments and step counts, step counter, data
 // position, hyperparameters). Only what the person changes afterwards (the sliders) then differs,
 // so the two curves separate because of the loss weights and nothing else: the child draws the same
 // next batch and, since augmentations are seeded by (seed, step), the same views.

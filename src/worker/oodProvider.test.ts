@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readShared } from '../data/testFiles';
-import { fakeDecoder } from '../data/testDecoder';
+import { readShared } from '../data/sharedDatasets.testing';
+import { fakeDecoder } from '../data/fakeDecoder.testing';
 import type { ImageSet } from '../data/store';
 import type { OodSetInfo } from '../eval/evalTypes';
 import { OodProvider } from './oodProvider';

@@ -1,4 +1,4 @@
-// The natural-image half of the OOD set (issue 5): the built-in notMNIST letters or the user's files,
+// The natural-image half of the OOD set: the built-in notMNIST letters or the user's files,
 // decoded through the same importer as any dataset, at the model's image size. Decoded once per
 // (source, size) and cached; a new source replaces the cache. Loading runs in the background so it
 // never holds up the message queue or training.
@@ -7,7 +7,7 @@ import { importDataset, type ImportInput } from '../data/importer';
 import type { ImageDecoder, ImageSet } from '../data/store';
 import type { OodSetInfo } from '../eval/evalTypes';
 import { concatImageSets } from '../eval/subsets';
-import type { OodSource } from '../protocol';
+import type { OodSource } from '../data/datasetTypes';
 
 export interface NaturalOod {
   name: string;

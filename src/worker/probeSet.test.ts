@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProbeSet } from './probeSet';
-import { randomImageSet } from './viewTesting';
+import { randomImageSet } from './views.testing';
 
 describe('buildProbeSet', () => {
   const set = randomImageSet(50, 4, 2, 5);

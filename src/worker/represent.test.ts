@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HybridTrainer } from '../model/trainer';
-import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/testing';
+import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/model.testing';
 import { representAll } from './represent';
-import { randomImageSet } from './viewTesting';
+import { randomImageSet } from './views.testing';
 
 beforeAll(useCpu);
 

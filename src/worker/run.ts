@@ -2,7 +2,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams, RunConfig } from '../config';
-import type { RunStatus, StepMetrics } from '../protocol';
+import type { RunStatus, StepMetrics } from '../runTypes';
 import { Batcher, type BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/store';
 import { HybridTrainer, type TrainerState } from '../model/trainer';

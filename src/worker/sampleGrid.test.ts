@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HybridTrainer } from '../model/trainer';
-import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/testing';
+import { MICRO_MODEL, MICRO_TRAIN, useCpu } from '../model/model.testing';
 import { buildProbeSet } from './probeSet';
 import { completionSources, generateSamples, keptPatchRows } from './sampleGrid';
-import { randomImageSet } from './viewTesting';
+import { randomImageSet } from './views.testing';
 
 beforeAll(useCpu);
 

@@ -1,4 +1,4 @@
-// Steps every training run in turn (DESIGN §3) and reports each step. Training never waits for the UI:
+// Steps every training run in turn (docs/architecture.md) and reports each step. Training never waits for the UI:
 // between rounds we only yield so that incoming messages (pause, sliders) are handled.
 
 import type { FromWorker } from '../protocol';
@@ -22,7 +22,7 @@ export class Scheduler {
   private looping = false;
   /** Called after every successful step (the live views refresh every K steps from here). */
   readonly afterStep: Array<(run: TrainingRun) => void> = [];
-  /** Called once a run whose loss is not finite has been paused (issue 7: it is then rewound). */
+  /** Called once a run whose loss is not finite has been paused (it is then rewound: divergence.ts). */
   readonly onDiverged: Array<(run: TrainingRun, report: StepReport) => void> = [];
   /** Asked first when a step throws; true means the failure was handled (a lost device). */
   readonly onStepFailed: Array<(run: TrainingRun, error: unknown) => boolean> = [];

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { useCpu } from '../model/testing';
+import { useCpu } from '../model/model.testing';
 import type { FromWorker } from '../protocol';
 import { DEFAULT_UMAP_PARAMS, DEFAULT_VIEW_SETTINGS } from '../viewTypes';
 import { deviceLock } from './deviceLock';
 import { TrainingRun } from './run';
 import { ViewService } from './views';
-import { microRunConfig, randomImageSet } from './viewTesting';
+import { microRunConfig, randomImageSet } from './views.testing';
 
 beforeAll(useCpu);
 

@@ -1,4 +1,4 @@
-// The live views in the worker (issue 4): which run they follow, when they refresh, and the jobs that
+// The live views in the worker: which run they follow, when they refresh, and the jobs that
 // compute them. Jobs run under the device lock, so they land between training steps and never read a
 // half-updated model; results leave as transferred typed arrays. UMAP runs outside the lock (it is
 // plain JavaScript once the representations are read), yielding every few epochs so training and

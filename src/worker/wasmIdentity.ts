@@ -1,9 +1,9 @@
 // tfjs-backend-wasm's Identity kernel copies its input, where the cpu, webgl and webgpu backends
 // share the storage (reference-counted, as every backend's Reshape does). Identity is what tfjs runs
 // to keep each tensor an op saves for its gradient, so on wasm every saved activation was a second
-// copy: ~250 copies per training step, and most of the step's peak memory (the small preset did not
+// copy: hundreds of copies per training step, and most of the step's peak memory (the small preset did not
 // fit the 4 GiB wasm heap). tfjs never writes into an existing tensor's storage, so sharing is safe;
-// this swaps in a sharing Identity for wasm (issue 8, measured with `npm run bench`).
+// this swaps in a sharing Identity for wasm (`npm run bench` measures the difference).
 import * as tf from '@tensorflow/tfjs';
 
 interface RefCounting {

@@ -12,6 +12,8 @@ export interface CheckResult {
   worst: number;
   /** Our kernels (tfjs kernel names starting with "Hybrid") that ran on the fused side. */
   fusedKernels: string[];
+  /** Compute dispatches counted at the WebGPU API, where a check counts them: fused and reference side. */
+  dispatches?: { fused: number; reference: number };
 }
 
 /** Normalised max error; NaN anywhere (or mismatched sizes) counts as infinitely wrong. */

@@ -22,6 +22,9 @@ import { embedTokens, scaledPatchRows } from '../model/embed';
 import { dimsOf } from '../model/params';
 import type { ModelConfig } from '../config';
 import { adamwFused } from '../model/webgpu/adamw';
+import { AdamW } from '../model/optimizer';
+import { gpuCounts } from '../bench/gpuCounters';
+import { forceReferenceOps } from '../model/webgpu/limits';
 import { compareFused, compareFusedVars, relativeError, seeded, type CheckResult } from './compare';
 
 /** A model small enough for SwiftShader, with widths that are not multiples of the workgroup sizes. */
@@ -332,7 +335,11 @@ export const kernelChecks: KernelCheck[] = [
         return out;
       };
       try {
-        const [reference, fused] = [await run(false), await run(true)];
+        const before = gpuCounts().dispatches;
+        const reference = await run(false);
+        const between = gpuCounts().dispatches;
+        const fused = await run(true);
+        const dispatches = { reference: between - before, fused: gpuCounts().dispatches - between };
         const errors: Record<string, number> = {};
         reference.forEach((r, i) => (errors[i === 0 ? 'm' : i === 1 ? 'v' : `p${i - 2}`] = relativeError(fused[i], r)));
         // A kernel that wrote nothing would leave the values as they were: that must not pass.
@@ -342,11 +349,58 @@ export const kernelChecks: KernelCheck[] = [
           name: 'AdamW over many variables, per-variable constants',
           errors,
           worst: Math.max(...Object.values(errors)),
-          fusedKernels: ['adamw (direct dispatch)'],
+          fusedKernels: [],
+          dispatches,
         };
       } finally {
         tf.dispose([...values, ...grads, m0, v0]);
       }
+    },
+  },
+  {
+    name: 'AdamW.apply: three steps, one without some gradients (per-variable step counts)',
+    run: async () => {
+      const shapes = [[3, 5], [300], [1], [64, 7], [1000], [33], [257], [12, 2], [7]];
+      const run = async (reference: boolean) => {
+        forceReferenceOps(reference);
+        try {
+          const vars = shapes.map((shape, i) => ({
+            name: `v${i}`,
+            variable: tf.variable(seeded(shape, 100 + i), true),
+            decay: i % 2 === 0,
+          }));
+          const optimizer = new AdamW(vars, { weightDecay: 0.05, warmupSteps: 2 });
+          for (let step = 1; step <= 3; step++) {
+            tf.tidy(() => {
+              const grads = shapes.map((shape, i) =>
+                step === 2 && i % 3 === 0 ? undefined : seeded(shape, 200 + 10 * step + i, -0.1, 0.1),
+              );
+              optimizer.apply(grads, 1e-2, step);
+            });
+          }
+          const state = await optimizer.exportState();
+          const weights = await Promise.all(vars.map(async (v) => Float32Array.from(await v.variable.data())));
+          optimizer.dispose();
+          vars.forEach((v) => v.variable.dispose());
+          return [...weights, ...state.map((s) => s.values)];
+        } finally {
+          forceReferenceOps(false);
+        }
+      };
+      const before = gpuCounts().dispatches;
+      const expected = await run(true);
+      const between = gpuCounts().dispatches;
+      const actual = await run(false);
+      const dispatches = { reference: between - before, fused: gpuCounts().dispatches - between };
+      const errors: Record<string, number> = {};
+      expected.forEach((e, i) => (errors[i < shapes.length ? `p${i}` : `state${i - shapes.length}`] = relativeError(actual[i], e)));
+      return {
+        name: 'AdamW.apply: three steps, one without some gradients (per-variable step counts)',
+        errors,
+        worst: Math.max(...Object.values(errors)),
+        fusedKernels: [],
+        dispatches,
+      };
     },
   },
 ];

@@ -1,12 +1,15 @@
 // The GPU-check worker: selects webgpu exactly as the app does when forced (?backend=webgpu) and
 // runs the requested checks.
 import * as tf from '@tensorflow/tfjs';
+import { installGpuCounters } from '../bench/gpuCounters';
 import { webgpuBackend } from '../model/webgpu/runner';
 import { selectBackend } from '../worker/backend';
 import { kernelChecks } from './kernelChecks';
 import type { CheckRequest, FromChecks } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+// Some checks count dispatches at the WebGPU API (the benchmark's counters).
+installGpuCounters();
 const emit = (message: FromChecks) => scope.postMessage(message);
 
 async function run(request: CheckRequest): Promise<void> {

@@ -8,6 +8,8 @@
 // min(1, step / warmupSteps), keyed to the run's step, which no Adam count needs to follow.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedVariable } from './params';
+import { adamwFused, adamwNeeds, type AdamWSlot } from './webgpu/adamw';
+import { runsFused } from './webgpu/limits';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -173,6 +175,10 @@ export class AdamW {
       if (on) this.counts[i] += 1;
     });
     const lrT = this.effectiveLr(lr, step);
+    if (runsFused('adamw', () => adamwNeeds(this.total * 4))) {
+      this.applyFused(grads, lrT);
+      return;
+    }
     const partial = present.includes(false);
     const key = present.map((p) => (p ? 1 : 0)).join('');
     // Kept: apply() usually runs inside the caller's tidy, and the mask must outlive this step.
@@ -200,6 +206,22 @@ export class AdamW {
         if (present[i]) x.variable.assign(tf.reshape(tf.gather(table, this.rows[i]), x.variable.shape));
       });
     });
+  }
+
+  /**
+   * The same update by the fused WebGPU kernel (webgpu/adamw.ts): every variable with a gradient, with
+   * its own bias corrections, in as few dispatches as the device's storage-buffer limit allows.
+   */
+  private applyFused(grads: (tf.Tensor | undefined)[], lrT: number): void {
+    const slots: AdamWSlot[] = [];
+    grads.forEach((grad, i) => {
+      if (!grad) return;
+      const { scale, epsHat } = biasCorrection(this.counts[i], this.beta1, this.beta2, this.epsilon);
+      // 1 − lr·wd as the tfjs-op path computes it in float32.
+      const decay = this.vars[i].decay ? Math.fround(1 - Math.fround(lrT * this.options.weightDecay)) : 1;
+      slots.push({ param: this.vars[i].variable, grad, offset: this.offsets[i], stepSize: lrT * scale, epsHat, decay });
+    });
+    adamwFused(slots, this.m, this.v, this.beta1, this.beta2);
   }
 
   /** Per variable, in order: its moments `<name>/m`, `<name>/v` and its step count `<name>/t` ([1]). */

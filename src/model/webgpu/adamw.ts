@@ -31,13 +31,9 @@ export function variablesPerDispatch(maxStorageBuffers: number): number {
   return Math.floor((maxStorageBuffers - SHARED_BINDINGS) / 2);
 }
 
-export function adamwNeeds(maxStorageBuffers: number, largestBytes: number): KernelNeeds {
-  return {
-    storageBuffers: SHARED_BINDINGS + 2,
-    workgroupInvocations: THREADS,
-    largestBindingBytes: largestBytes,
-    shapeProblem: variablesPerDispatch(maxStorageBuffers) < 1 ? 'no room for one variable' : null,
-  };
+/** What the kernel needs for flat moment vectors of `momentBytes` (one variable per dispatch at least). */
+export function adamwNeeds(momentBytes: number): KernelNeeds {
+  return { storageBuffers: SHARED_BINDINGS + 2, workgroupInvocations: THREADS, largestBindingBytes: momentBytes };
 }
 
 function spec(k: number): ProgramSpec {
@@ -107,7 +103,7 @@ function ownStorage(variable: tf.Variable): void {
 export function adamwFused(slots: AdamWSlot[], m: tf.Variable, v: tf.Variable, beta1: number, beta2: number): number {
   const backend = webgpuBackend();
   const k = Math.max(1, variablesPerDispatch(deviceLimits(backend.device).maxStorageBuffersPerShaderStage));
-  for (const slot of slots) ownStorage(slot.param);
+  for (const t of [m, v, ...slots.map((slot) => slot.param)]) ownStorage(t);
   let dispatches = 0;
   for (let first = 0; first < slots.length; first += k) {
     const group = slots.slice(first, first + k);

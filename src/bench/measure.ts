@@ -58,7 +58,7 @@ export async function matmulGflops(): Promise<number> {
   return (2 * n ** 3 * reps) / (elapsed * 1e6);
 }
 
-function hostBatches(count: number, values: number): Int32Array[] {
+export function hostBatches(count: number, values: number): Int32Array[] {
   // A fixed LCG: reproducible pixels without Math.random, cheap to make.
   let s = 12345;
   return Array.from({ length: count }, () => {

@@ -24,6 +24,7 @@ import type { ModelConfig } from '../config';
 import { adamwFused } from '../model/webgpu/adamw';
 import { AdamW } from '../model/optimizer';
 import { gpuCounts } from '../bench/gpuCounters';
+import { hostBatches } from '../bench/measure';
 import { forceReferenceOps } from '../model/webgpu/limits';
 import { compareFused, compareFusedVars, relativeError, seeded, type CheckResult } from './compare';
 
@@ -401,6 +402,24 @@ export const kernelChecks: KernelCheck[] = [
         fusedKernels: [],
         dispatches,
       };
+    },
+  },
+  {
+    // tfjs casts int32 → float32 without a copy: the batch the worker uploads reaches the kernel on int32 storage.
+    name: 'augmentation of a batch cast from int32 (32 images)',
+    run: () => {
+      const images = tf.tensor4d(hostBatches(1, 32 * 16 * 16 * 3)[0], [32, 16, 16, 3], 'int32').toFloat() as tf.Tensor4D;
+      return withInputs([images], () =>
+        compareFused(
+          'augmentation of a batch cast from int32 (32 images)',
+          (x) => {
+            const { input, cleanPatches } = stepImages(x as tf.Tensor4D, 11, 3, 4, { clean: true, views: true });
+            return [input as tf.Tensor4D, cleanPatches as tf.Tensor3D];
+          },
+          [images],
+          [],
+        ),
+      );
     },
   },
 ];

@@ -19,6 +19,7 @@ function spec(patches: boolean): ProgramSpec {
     key: `hl_augment_${patches}`,
     outputs: patches ? ['out', 'cleanPatches'] : ['out'],
     inputs: ['images', 'table'],
+    inputTypes: { images: 'stored' },
     uniforms: [
       ['rows', 'u32'],
       ['S', 'u32'],
@@ -29,7 +30,7 @@ function spec(patches: boolean): ProgramSpec {
 ${WGSL_GROUP_INDEX}
 var<workgroup> sums: array<vec4<f32>, ${THREADS}>;
 fn pixelAt(b: u32, y: i32, x: i32, c: u32) -> f32 {
-  return images[((b * u.S + u32(y)) * u.S + u32(x)) * 3u + c];
+  return f32(images[((b * u.S + u32(y)) * u.S + u32(x)) * 3u + c]);
 }
 @compute @workgroup_size(${THREADS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {

@@ -22,6 +22,7 @@ function spec(mixtures: number, withGrad: boolean): ProgramSpec {
     key: `hl_dmol_${m}_${withGrad}`,
     outputs: withGrad ? ['nats', 'grad'] : ['nats'],
     inputs: ['x', 'params'],
+    inputTypes: { x: 'stored' },
     uniforms: [
       ['images', 'u32'],
       ['perImage', 'u32'],
@@ -41,7 +42,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let e = img * u.perImage + k;
     // Element e is sub-pixel e % D of patch row e / D; its parameters start at row·D·3M + i·3M.
     let base = (e / u.D) * u.D * 3u * M + (e % u.D) * 3u * M;
-    let xf = x[e];
+    let xf = f32(x[e]);
     let xs = xf / 127.5 - 1.0;
     let low = xf <= 0.5;
     let high = xf >= 254.5;
@@ -156,6 +157,6 @@ export function dmolFused(
   mixtures: number,
   withGrad: boolean,
 ): { nats: tf.Tensor1D; grad: tf.Tensor2D | null } {
-  const out = tf.engine().runKernel(DMOL, { x: tf.cast(x, 'float32'), params }, { mixtures, withGrad }) as tf.Tensor[];
+  const out = tf.engine().runKernel(DMOL, { x, params }, { mixtures, withGrad }) as tf.Tensor[];
   return { nats: out[0] as tf.Tensor1D, grad: withGrad ? (out[1] as tf.Tensor2D) : null };
 }

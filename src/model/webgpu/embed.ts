@@ -14,6 +14,7 @@ const PATCH_ROWS: ProgramSpec = {
   key: 'hl_patch_rows',
   outputs: ['rows'],
   inputs: ['images'],
+  inputTypes: { images: 'stored' },
   uniforms: [
     ['size', 'u32'],
     ['S', 'u32'],
@@ -33,7 +34,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let b = o / (D * G * G);
   let y = (n / G) * u.P + i / (u.P * 3u);
   let x = (n % G) * u.P + (i / 3u) % u.P;
-  rows[o] = images[((b * u.S + y) * u.S + x) * 3u + i % 3u] / 127.5 - 1.0;
+  rows[o] = f32(images[((b * u.S + y) * u.S + x) * 3u + i % 3u]) / 127.5 - 1.0;
 }`,
 };
 

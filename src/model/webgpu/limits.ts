@@ -30,8 +30,8 @@ export interface DeviceLimits {
 
 const limitsByDevice = new WeakMap<GPUDevice, DeviceLimits>();
 const decisions = new Map<string, KernelDecision>();
-/** Set by tests and by `?kernels=reference`: every op takes its tfjs-op path. */
-let forcedReference = false;
+/** Set by the checks: every op (true) or the listed ops take their tfjs-op path. */
+let forcedReference: boolean | Set<string> = false;
 
 export function deviceLimits(device: GPUDevice): DeviceLimits {
   let limits = limitsByDevice.get(device);
@@ -66,7 +66,7 @@ export function misfit(needs: KernelNeeds, limits: DeviceLimits): string | null 
  * the device. The first decision per op and reason is recorded for fusedKernelReport().
  */
 export function runsFused(op: string, needs: () => KernelNeeds): boolean {
-  if (forcedReference || tf.getBackend() !== 'webgpu') return false;
+  if (forcedReference === true || (forcedReference && forcedReference.has(op)) || tf.getBackend() !== 'webgpu') return false;
   const problem = misfit(needs(), deviceLimits(webgpuBackend().device));
   const known = decisions.get(op);
   if (!known || (problem !== null && known.fused)) decisions.set(op, { op, fused: problem === null, reason: problem });
@@ -78,7 +78,7 @@ export function fusedKernelReport(): KernelDecision[] {
   return [...decisions.values()].sort((a, b) => a.op.localeCompare(b.op));
 }
 
-/** Makes every op take its tfjs-op path (true) or its fused kernel where it fits (false). */
-export function forceReferenceOps(on: boolean): void {
-  forcedReference = on;
+/** Makes every op (true) or the listed ops take the tfjs-op path, or each its fused kernel where it fits (false). */
+export function forceReferenceOps(on: boolean | string[]): void {
+  forcedReference = Array.isArray(on) ? new Set(on) : on;
 }

@@ -11,7 +11,12 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataId, TensorInfo } from '@tensorflow/tfjs';
 
-type ElementType = 'f32' | 'i32';
+/**
+ * An input's element type: f32, or 'stored' for whatever the tensor's storage holds (f32 or i32):
+ * tfjs casts int32 → float32 without a copy, so a float tensor can sit on int32 storage, and the
+ * kernel must read it through f32(·).
+ */
+type ElementType = 'f32' | 'stored';
 export type UniformType = 'f32' | 'i32' | 'u32';
 
 /** A fused program: its bindings and its WGSL body (helper functions plus `@compute fn main`). */
@@ -22,7 +27,7 @@ export interface ProgramSpec {
   outputs: string[];
   /** Storage buffers read by the program, after the outputs. */
   inputs: string[];
-  /** Element type per input name where it is not f32 (int32 tensors). */
+  /** Element type per input name where it is not f32. */
   inputTypes?: Record<string, ElementType>;
   /** Scalars of the uniform struct `u`, in order. */
   uniforms: [string, UniformType][];
@@ -56,7 +61,12 @@ export interface BackendInternals {
   computePassEncoder: GPUComputePassEncoder | null;
   dispatchCountInPass: number;
   commandQueueOwnedIds: WeakSet<DataId>;
-  activeTimers?: unknown[] | null;
+  /** Set while tf.profile runs: each program's GPU time is queried into it. */
+  activeTimers?: { name: string; query: Promise<number> }[] | null;
+  supportTimestampQuery: boolean;
+  querySet: GPUQuerySet | null;
+  querySetCount: number;
+  getQueryTime(): Promise<number>;
   tensorMap: { get(dataId: DataId): TensorData };
   bufferManager: { acquireBuffer(size: number, usage: number): GPUBuffer };
   makeTensorInfo(shape: number[], dtype: tf.DataType): TensorInfo;
@@ -80,14 +90,11 @@ interface Compiled {
 /** Pipelines per device: a backend re-created after a device loss compiles afresh. */
 const pipelines = new WeakMap<GPUDevice, Map<string, Compiled>>();
 
-function source(spec: ProgramSpec): string {
+function source(spec: ProgramSpec, inputTypes: string[]): string {
   const lines: string[] = [];
   let binding = 0;
   for (const name of spec.outputs) lines.push(`@group(0) @binding(${binding++}) var<storage, read_write> ${name}: array<f32>;`);
-  for (const name of spec.inputs) {
-    const type = spec.inputTypes?.[name] ?? 'f32';
-    lines.push(`@group(0) @binding(${binding++}) var<storage, read> ${name}: array<${type}>;`);
-  }
+  spec.inputs.forEach((name, i) => lines.push(`@group(0) @binding(${binding++}) var<storage, read> ${name}: array<${inputTypes[i]}>;`));
   // Every program gets a uniform struct, so the binding layout is uniform too; a placeholder keeps
   // an empty one valid WGSL.
   const fields = spec.uniforms.length ? spec.uniforms : ([['unused', 'u32']] as [string, UniformType][]);
@@ -97,13 +104,14 @@ function source(spec: ProgramSpec): string {
   return lines.join('\n');
 }
 
-function compile(device: GPUDevice, spec: ProgramSpec): Compiled {
+function compile(device: GPUDevice, spec: ProgramSpec, inputTypes: string[]): Compiled {
   let cache = pipelines.get(device);
   if (!cache) {
     cache = new Map();
     pipelines.set(device, cache);
   }
-  const hit = cache.get(spec.key);
+  const key = `${spec.key}|${inputTypes.join(',')}`;
+  const hit = cache.get(key);
   if (hit) return hit;
   const entries: GPUBindGroupLayoutEntry[] = [];
   const visibility = GPUShaderStage.COMPUTE;
@@ -111,14 +119,14 @@ function compile(device: GPUDevice, spec: ProgramSpec): Compiled {
   spec.inputs.forEach(() => entries.push({ binding: entries.length, visibility, buffer: { type: 'read-only-storage' } }));
   entries.push({ binding: entries.length, visibility, buffer: { type: 'uniform' } });
   const layout = device.createBindGroupLayout({ entries, label: spec.key });
-  const module = device.createShaderModule({ code: source(spec), label: spec.key });
+  const module = device.createShaderModule({ code: source(spec, inputTypes), label: spec.key });
   const pipeline = device.createComputePipeline({
     layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
     compute: { module, entryPoint: 'main' },
     label: spec.key,
   });
   const compiled = { pipeline, layout };
-  cache.set(spec.key, compiled);
+  cache.set(key, compiled);
   return compiled;
 }
 
@@ -152,7 +160,14 @@ export function runProgram(backend: BackendInternals, spec: ProgramSpec, args: R
   args.outputs.forEach((target, i) => {
     if (!Array.isArray(target)) backend.tensorMap.get(outputs[i].dataId).values = null;
   });
-  const { pipeline, layout } = compile(backend.device, spec);
+  const inputTypes = args.inputs.map((t, i) => {
+    const stored = backend.tensorMap.get(t.dataId).dtype;
+    const name = spec.inputs[i];
+    if (spec.inputTypes?.[name] === 'stored') return stored === 'float32' ? 'f32' : 'i32';
+    if (stored !== 'float32') throw new Error(`${spec.key}: input ${name} is stored as ${stored}, the kernel reads f32`);
+    return 'f32';
+  });
+  const { pipeline, layout } = compile(backend.device, spec, inputTypes);
   const uniforms = backend.makeUniforms(
     spec.uniforms.length
       ? spec.uniforms.map(([, type], i) => ({
@@ -169,15 +184,25 @@ export function runProgram(backend: BackendInternals, spec: ProgramSpec, args: R
   // While the tensors are referenced by unsubmitted commands, tfjs defers releasing their buffers.
   for (const t of [...outputs, ...args.inputs]) backend.commandQueueOwnedIds.add(t.dataId);
   backend.ensureCommandEncoderReady();
+  const timed = backend.activeTimers != null;
+  if (timed) {
+    // tf.profile: like tfjs's own programs, each in a pass of its own with GPU timestamps around it.
+    backend.endComputePassEncoder();
+    if (backend.supportTimestampQuery) {
+      backend.querySet ??= backend.device.createQuerySet({ type: 'timestamp', count: backend.querySetCount });
+      const timestampWrites = { querySet: backend.querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 };
+      backend.computePassEncoder = (backend.commandEncoder as GPUCommandEncoder).beginComputePass({ timestampWrites });
+    }
+  }
   if (!backend.computePassEncoder) backend.computePassEncoder = (backend.commandEncoder as GPUCommandEncoder).beginComputePass();
   const pass = backend.computePassEncoder;
   pass.setPipeline(pipeline);
   pass.setBindGroup(0, bindGroup);
   pass.dispatchWorkgroups(args.dispatch[0], args.dispatch[1], 1);
   backend.dispatchCountInPass += 1;
-  if (backend.activeTimers != null) {
-    // tf.profile: tfjs times each of its own programs in a pass of its own; close ours likewise.
+  if (timed) {
     backend.endComputePassEncoder();
+    backend.activeTimers?.push({ name: spec.key, query: backend.getQueryTime() });
   } else if (backend.dispatchCountInPass >= tf.env().getNumber('WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE')) {
     backend.endComputePassEncoder();
     backend.submitQueue();

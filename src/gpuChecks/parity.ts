@@ -10,15 +10,18 @@ import { selectBackend } from '../worker/backend';
 /** Distinct batches cycled through, as the benchmark does. */
 const BATCHES = 4;
 
+/** `batchSize` replaces the preset's batch when given (a shorter check on a software adapter). */
 export async function trainingRun(
   backend: BackendName,
   preset: PresetName,
   steps: number,
   progress: (message: string) => void,
+  batchSize?: number,
 ): Promise<StepValues[]> {
   await selectBackend(backend);
   if (tf.getBackend() !== backend) throw new Error(`${backend} is not available here`);
-  const config = presetConfig(preset);
+  const base = presetConfig(preset);
+  const config = { ...base, train: { ...base.train, batch: batchSize ?? base.train.batch } };
   const { batch } = config.train;
   const size = config.model.imageSize;
   const batches = hostBatches(BATCHES, batch * size * size * 3);

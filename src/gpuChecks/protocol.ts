@@ -6,7 +6,7 @@ import type { CheckResult } from './compare';
 export type CheckRequest =
   | { kind: 'kernels'; only: string[] | null }
   /** The same run on each backend in turn, in this order. */
-  | { kind: 'parity'; preset: PresetName; steps: number; backends: BackendName[]; referenceOps?: boolean | string[] };
+  | { kind: 'parity'; preset: PresetName; steps: number; backends: BackendName[]; batch?: number; referenceOps?: boolean | string[] };
 
 export type FromChecks =
   | { type: 'progress'; message: string }

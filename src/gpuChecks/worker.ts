@@ -39,7 +39,13 @@ async function parity(request: Extract<CheckRequest, { kind: 'parity' }>): Promi
   for (const backend of request.backends) {
     if (backend === 'webgpu') await selectWebgpu();
     const started = performance.now();
-    const steps = await trainingRun(backend, request.preset, request.steps, (message) => emit({ type: 'progress', message }));
+    const steps = await trainingRun(
+      backend,
+      request.preset,
+      request.steps,
+      (message) => emit({ type: 'progress', message }),
+      request.batch,
+    );
     runs.push({ backend, steps, seconds: (performance.now() - started) / 1000 });
   }
   await throwGpuErrors();

@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'python'] },
+  { ignores: ['dist', '.bench', 'node_modules', 'test-results', 'playwright-report', 'python'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -88,7 +88,8 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   const notes: string[] = [];
   progress('matmul 1024³');
   const matmul = await matmulGflops();
-  const config = presetConfig(request.preset);
+  const preset = presetConfig(request.preset);
+  const config = { ...preset, train: { ...preset.train, batch: request.batch ?? preset.train.batch } };
   const { batch } = config.train;
   const size = config.model.imageSize;
   const hyper = config.hyper;

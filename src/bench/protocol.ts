@@ -16,6 +16,11 @@ export interface BenchRequest {
   wasmThreads: boolean;
   /** Kernel names with their counts in one profiled step, for finding what to fuse. */
   kernelHistogram: boolean;
+  /**
+   * Replaces the preset's batch size. Dispatches, submits, readbacks and buffers per step do not
+   * depend on it, so a small batch counts them on an adapter too slow for the real one.
+   */
+  batch?: number;
 }
 
 export interface MemoryFigures {

@@ -72,6 +72,7 @@ const handlers: MessageHandlers = {
       backend: tf.getBackend() as typeof choice.backend,
       reason: choice.reason,
       adapter: choice.adapter,
+      kernels: choice.kernels,
     });
   },
   loadDataset: async ({ source, imageSize }) => {

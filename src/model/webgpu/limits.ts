@@ -3,6 +3,7 @@
 // in one stage, workgroup size, workgroup memory, its largest binding) and an op whose kernel does
 // not fit runs its tfjs-op version instead. The decisions are data, for the backend badge's details.
 import * as tf from '@tensorflow/tfjs';
+import type { KernelDecision } from './kernelTypes';
 import { webgpuBackend } from './runner';
 
 export interface KernelNeeds {
@@ -15,11 +16,7 @@ export interface KernelNeeds {
   shapeProblem?: string | null;
 }
 
-export interface KernelDecision {
-  op: string;
-  fused: boolean;
-  reason: string | null;
-}
+export type { KernelDecision };
 
 export interface DeviceLimits {
   maxStorageBuffersPerShaderStage: number;

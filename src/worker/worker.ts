@@ -47,6 +47,7 @@ const faults = installFaults(scheduler, persist, emit);
 // The live views post big typed arrays, always transferred.
 const views = new ViewService({ run: (id) => scheduler.runs.get(id), post: persistHost.post });
 scheduler.afterStep.push((run) => views.afterStep(run));
+scheduler.wantsStep.push((run, step) => views.wantsStep(run, step));
 let dataset: Dataset | null = null;
 // Evaluation suite. The decoded OOD set also feeds the embedding view's overlay.
 const ood = new OodProvider(decodeImage, (info, set) => {
@@ -55,6 +56,7 @@ const ood = new OodProvider(decodeImage, (info, set) => {
 });
 const evaluator = new Evaluator({ run: (id) => scheduler.runs.get(id), dataset: () => dataset, emit }, ood);
 scheduler.afterStep.push((run) => evaluator.afterStep(run));
+scheduler.wantsStep.push((_run, step) => evaluator.wantsStep(step) || persist.wantsStep(step));
 const imports = new DatasetImports({
   decode: decodeImage,
   emit: (event, transfer) => scope.postMessage(event, transfer ?? []),

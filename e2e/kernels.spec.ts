@@ -42,7 +42,7 @@ test('20 tiny-preset steps on webgpu give wasm’s total loss, L_con and bits/di
   await page.goto('/gpu-checks.html');
   await page.waitForFunction(() => 'hybridChecks' in window);
   // The tiny architecture on batches of 8 rather than 32: a quarter of the work on the software
-  // adapter. `npm run check:parity` runs the full preset (docs/webgpu.md).
+  // adapter. docs/webgpu.md gives the call that runs the full preset on gpu-checks.html.
   const answer = await page.evaluate(() =>
     window.hybridChecks.run({ kind: 'parity', preset: 'tiny', steps: 20, batch: 8, backends: ['wasm', 'webgpu'] }),
   );

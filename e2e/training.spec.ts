@@ -5,6 +5,7 @@ test('tiny preset trains on wasm: 30+ steps, finite and falling loss', async ({ 
   const errors = trackConsoleErrors(page);
   await page.goto('/?preset=tiny&backend=wasm&autostart=1');
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-kernels')).toHaveCount(0);
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-value', '6000', { timeout: 120_000 });
   await expect(page.getByTestId('dataset-classes')).toHaveAttribute('data-value', '10');
 
@@ -22,10 +23,25 @@ test('webgpu when forced: the badge reads webgpu and 3 steps give finite losses'
   const errors = trackConsoleErrors(page);
   await page.goto('/?preset=tiny&backend=webgpu&autostart=1');
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  // The badge's details: every fused kernel fits SwiftShader's limits, so no op falls back.
+  await expect(page.getByTestId('backend-kernels')).toHaveText('fused kernels for all 9 ops');
   await waitForStep(page, 3, 200_000);
   const metrics = await readStepMetrics(page);
   expect(Number.isFinite(metrics.total)).toBe(true);
   expect(Number.isFinite(metrics.bpd)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('webgpu with a head too wide for the fused attention kernel: the badge names the fallback after the first step', async ({ page }) => {
+  const errors = trackConsoleErrors(page);
+  // One head of width 96; the fused attention kernel holds at most 64 values per thread.
+  await page.goto('/?preset=tiny&backend=webgpu&dim=96&heads=1&batch=2&autostart=1');
+  await expect(page.getByTestId('backend-kernels')).toHaveText('fused kernels for all 9 ops', { timeout: 60_000 });
+  await waitForStep(page, 1, 200_000);
+  await expect(page.getByTestId('backend-kernels')).toHaveText(
+    'fused kernels for 8 of 9 ops; tfjs-op path for attention (head width 96 is above 64)',
+  );
+  expect(Number.isFinite((await readStepMetrics(page)).total)).toBe(true);
   expect(errors).toEqual([]);
 });
 

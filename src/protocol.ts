@@ -55,6 +55,8 @@ export type FromWorker =
              */
             kernels?: KernelDecision[] | null;
           }
+        // webgpu: a fused op fell back to its tfjs-op path for a run's shapes after 'ready'; every decision again.
+        | { type: 'kernels'; kernels: KernelDecision[] }
         | { type: 'datasetProgress'; phase: string; done: number; total: number }
         | { type: 'datasetReady'; summary: DatasetSummary }
         // A cancelled or failed import: the previous dataset and runs are kept, and `message` says so.

@@ -19,13 +19,22 @@ import { PersistService } from './persistService';
 import { exportRun, importRun, type BundleHost } from './bundleService';
 import { installFaults } from './faultWiring';
 import { MessageTable, type MessageHandlers } from './messageTable';
+import { KernelReport } from './kernelReport';
+import { fusedKernelReport } from '../model/webgpu/limits';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+// The badge hears of an op that fell back for a run's shapes after the ready event, with the step's metrics.
+const kernelReport = new KernelReport();
 
 function emit(event: FromWorker): void {
   persist.observe(event);
   if (event.type === 'metrics') faults.stepTook(event.metrics.msPerStep);
   scope.postMessage(event);
+  if (event.type === 'metrics') {
+    const kernels = kernelReport.update(fusedKernelReport());
+    if (kernels) scope.postMessage({ type: 'kernels', runId: null, step: 0, kernels } satisfies FromWorker);
+  }
 }
 
 const scheduler = new Scheduler(emit);
@@ -67,6 +76,7 @@ const handlers: MessageHandlers = {
   init: async ({ backend }) => {
     const choice = await selectBackend(backend);
     faults.watchDevice();
+    kernelReport.reset(choice.kernels);
     emit({
       type: 'ready',
       runId: null,

@@ -6,12 +6,15 @@
 //
 //   npm run bench [-- --json] [--no-build] [--out DIR] [--port N] [--only wasm/tiny,cpu/tiny]
 //                 [--steps N] [--budget-scale X] [--kernels] [--single-thread] [--all] [--batch N]
+//                 [--image-size N]
 //
 // --kernels adds each combination's kernels by profiled time; --single-thread runs wasm without
 // threads; --all also runs the small preset on a software WebGPU adapter (SwiftShader), which the
 // default skips: a tiny step there takes seconds, and small has 60× its FLOPs. --batch N replaces every
 // preset's batch size: the per-step counts of dispatches, submits, readbacks and buffers do not depend
 // on it, so `--all --batch 2 --only webgpu/small,webgpu/large` counts them on a software adapter.
+// --image-size N replaces every preset's image size (a multiple of its patch): the counts follow the
+// layers, not the tokens, so `--image-size 8` counts large's step where its 257 tokens take minutes.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,6 +55,7 @@ function parseArgs(argv) {
     threads: true,
     all: false,
     batch: null,
+    imageSize: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -67,6 +71,7 @@ function parseArgs(argv) {
     else if (a === '--single-thread') args.threads = false;
     else if (a === '--all') args.all = true;
     else if (a === '--batch') args.batch = Number(value());
+    else if (a === '--image-size') args.imageSize = Number(value());
     else throw new Error(`unknown argument ${a} (see the header of scripts/bench.mjs)`);
   }
   return args;
@@ -140,6 +145,7 @@ async function main() {
         wasmThreads: args.threads,
         kernelHistogram: args.kernels,
         ...(args.batch ? { batch: args.batch } : {}),
+        ...(args.imageSize ? { imageSize: args.imageSize } : {}),
       };
       const load = os.loadavg()[0];
       const started = Date.now();

@@ -89,7 +89,11 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   progress('matmul 1024³');
   const matmul = await matmulGflops();
   const preset = presetConfig(request.preset);
-  const config = { ...preset, train: { ...preset.train, batch: request.batch ?? preset.train.batch } };
+  const config = {
+    ...preset,
+    model: { ...preset.model, imageSize: request.imageSize ?? preset.model.imageSize },
+    train: { ...preset.train, batch: request.batch ?? preset.train.batch },
+  };
   const { batch } = config.train;
   const size = config.model.imageSize;
   const hyper = config.hyper;
@@ -165,6 +169,7 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
     adapter: info.adapter,
     wasmThreads: info.wasmThreads,
     batch,
+    imageSize: size,
     msPerStep,
     stepMs,
     stepsTimed: stepMs.length,

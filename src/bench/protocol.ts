@@ -21,6 +21,12 @@ export interface BenchRequest {
    * depend on it, so a small batch counts them on an adapter too slow for the real one.
    */
   batch?: number;
+  /**
+   * Replaces the preset's image size (a multiple of its patch). The dispatch, submit, readback and
+   * buffer counts follow the layers, not the number of tokens, so large's layers on small images
+   * count what a large step dispatches on an adapter far too slow for its 257 tokens.
+   */
+  imageSize?: number;
 }
 
 export interface MemoryFigures {
@@ -41,6 +47,8 @@ export interface BenchResult {
   /** wasm: threads XNNPACK uses (1 = single-threaded build); null elsewhere. */
   wasmThreads: number | null;
   batch: number;
+  /** The image side the step ran on: the preset's unless the request replaced it. */
+  imageSize: number;
   msPerStep: number;
   /** Every timed step, in order (ms). */
   stepMs: number[];

@@ -1,6 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { SERVICE_WORKER_FILE, serviceWorkerPlugin } from './vite/serviceWorkerPlugin.ts';
 
 // Cross-origin isolation lets the wasm backend use threads (SharedArrayBuffer).
 // Deployments must send the same two headers.
@@ -57,7 +58,9 @@ function tfjsWasmThreads(): Plugin {
 }
 
 export default defineConfig({
-  plugins: [react(), contentSecurityPolicy()],
+  // Relative asset paths: the build runs from any path of any static host (README "Deploy").
+  base: './',
+  plugins: [react(), contentSecurityPolicy(), serviceWorkerPlugin('README.md')],
   // tfjs lives in the workers; the plugin makes its threaded wasm build survive bundling.
   worker: { format: 'es', plugins: () => [tfjsWasmThreads()] },
   server: { headers: isolationHeaders },
@@ -68,6 +71,17 @@ export default defineConfig({
     // bench.html is the benchmark page scripts/bench.mjs drives; it shares the app's worker code.
     // views-bench.html times the embedding view's pan with 10,000 points (scripts/bench-views.mjs).
     // gpu-checks.html runs the fused WebGPU kernels against their references (e2e/kernels.spec.ts).
-    rolldownOptions: { input: { main: 'index.html', bench: 'bench.html', viewsBench: 'views-bench.html', gpuChecks: 'gpu-checks.html' } },
+    // The service worker (src/offline/serviceWorker.ts) is built to sw.js at the root, so that its scope
+    // is the whole app.
+    rolldownOptions: {
+      input: {
+        main: 'index.html',
+        bench: 'bench.html',
+        viewsBench: 'views-bench.html',
+        gpuChecks: 'gpu-checks.html',
+        sw: 'src/offline/serviceWorker.ts',
+      },
+      output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? SERVICE_WORKER_FILE : 'assets/[name]-[hash].js') },
+    },
   },
 });

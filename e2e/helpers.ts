@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Collects console errors and uncaught page errors; tests assert the list stays empty. */
 export function trackConsoleErrors(page: Page): string[] {
@@ -8,6 +8,11 @@ export function trackConsoleErrors(page: Page): string[] {
   });
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
+}
+
+/** A run's row in the run list. */
+export function runRow(page: Page, runId: string): Locator {
+  return page.locator(`[data-testid="run-list"] li[data-run-id="${runId}"]`);
 }
 
 export async function readNumber(page: Page, testId: string): Promise<number> {

@@ -59,7 +59,12 @@ test('train, pause, reload: the run comes back with its step and history and res
 
   await page.getByTestId('train-start').click();
   await waitForStep(page, step + 3);
-  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-value', String(await readNumber(page, 'metric-step')));
+  // Paused before comparing: while it trains, the chart's count moves on between the two reads.
+  await page.getByTestId('train-pause').click();
+  await expect(row).toHaveAttribute('data-status', 'paused');
+  const last = await readNumber(page, 'metric-step');
+  await expect(row).toHaveAttribute('data-step', String(last));
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-value', String(last));
   expect(errors).toEqual([]);
 });
 

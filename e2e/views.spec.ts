@@ -38,7 +38,7 @@ test('embedding view and samples grid show the selected run (tiny, wasm)', async
   expect(errors).toEqual([]);
 });
 
-test("run-fork starts a run at its parent's step, and both keep training (tiny, wasm)", async ({ page }) => {
+test("run-fork starts a run at its parent's step, not training even under autostart=1; both then train (tiny, wasm)", async ({ page }) => {
   const errors = trackConsoleErrors(page);
   await page.goto('/?preset=tiny&backend=wasm&autostart=1');
   await waitForStep(page, 3);
@@ -54,14 +54,24 @@ test("run-fork starts a run at its parent's step, and both keep training (tiny, 
   await expect(child).toHaveAttribute('data-step', String(parentStep));
   // The fork is selected, so the readouts follow it: its step count starts at the parent's, not 0.
   await expect(page.getByTestId('metric-step')).toHaveAttribute('data-value', String(parentStep));
-  // The loss chart marks where the fork left its parent.
-  await expect(page.getByTestId('loss-chart').locator('.recharts-reference-dot')).toHaveCount(1);
+  // The loss chart marks where the fork left its parent, and its readout names the fork there.
+  await expect(page.getByTestId('loss-chart')).toHaveAttribute('data-fork-marks', '1');
+  const canvas = page.getByTestId('loss-chart').locator('canvas');
+  await canvas.focus();
+  await page.keyboard.press('End');
+  await expect(page.getByTestId('loss-chart-tooltip')).toContainText(`run-2 forked from run-1 here (step ${parentStep})`);
+  await page.keyboard.press('Escape');
+  // autostart=1 started run-1 only. A start for the fork would have been sent as it arrived, before
+  // this one step, so once the step is shown a fork that was started would show it too.
+  await page.getByTestId('train-step').click();
+  await expect(child).toHaveAttribute('data-step', String(parentStep + 1));
+  await expect(child).toHaveAttribute('data-status', 'idle');
 
   // Give the fork other loss weights, then train both side by side.
   await page.getByTestId('slider-lambda-con').fill('0');
   await page.getByTestId('train-start').click();
   await runRow(page, 'run-1').getByTestId('run-toggle').click();
-  await expect.poll(() => rowStep(page, 'run-2'), { timeout: 120_000 }).toBeGreaterThanOrEqual(parentStep + 3);
+  await expect.poll(() => rowStep(page, 'run-2'), { timeout: 120_000 }).toBeGreaterThanOrEqual(parentStep + 4);
   await expect.poll(() => rowStep(page, 'run-1'), { timeout: 120_000 }).toBeGreaterThanOrEqual(parentStep + 3);
   await expect(runRow(page, 'run-1')).toHaveAttribute('data-status', 'training');
   await expect(child).toHaveAttribute('data-status', 'training');

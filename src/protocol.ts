@@ -5,7 +5,7 @@
 import type { BackendName, BackendRequest, HyperParams, RunConfig } from './config';
 import type { KernelDecision } from './model/webgpu/kernelTypes';
 import type { ClassThumbnails, DatasetSource, DatasetSummary, OodSource } from './data/datasetTypes';
-import type { EvalSettings, OodSetInfo } from './eval/evalTypes';
+import type { BaselineRecord, EvalSettings, OodSetInfo } from './eval/evalTypes';
 import type { PersistFromWorker, PersistToWorker } from './persist/messages';
 import type { EventBase, HistoryEvent, RunStatus } from './runTypes';
 import type { EmbeddingFrame, ProbeSetPayload, SampleGrid, UmapParams, UmapState, ViewSettings } from './viewTypes';
@@ -73,6 +73,8 @@ export type FromWorker =
         | { type: 'evalProgress'; phase: string; done: number; total: number }
         | { type: 'evalStopped'; reason: 'cancelled' | 'failed'; message: string }
         | { type: 'evalSettings'; settings: EvalSettings }
+        // Every baseline of the current evaluation context (empty after a new dataset or new settings).
+        | { type: 'evalBaselines'; baselines: BaselineRecord[] }
         | { type: 'oodSet'; info: OodSetInfo }
         | PersistFromWorker
         | FaultFromWorker

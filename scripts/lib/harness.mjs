@@ -53,3 +53,34 @@ export function describeMachine(browser) {
     .map((l) => l.toFixed(2))
     .join(' ')}`;
 }
+
+/**
+ * The options every script takes: --no-build, --out DIR, --port N, and `--name value` for any other
+ * name in `defaults` (a number where the default is one). Unknown options throw, naming the script.
+ */
+export function parseScriptArgs(argv, defaults, script) {
+  const args = { build: true, ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const name = flag.replace(/^--/, '');
+    if (flag === '--no-build') args.build = false;
+    else if (flag === '--out') args.out = path.resolve(argv[++i]);
+    else if (flag.startsWith('--') && name in defaults && name !== 'build') {
+      const value = argv[++i];
+      args[name] = typeof defaults[name] === 'number' ? Number(value) : value;
+    } else throw new Error(`unknown argument ${flag} (see the header of scripts/${script})`);
+  }
+  return args;
+}
+
+/** Builds into args.out unless --no-build, serves it, opens Chromium and prints the machine line. */
+export async function openHarness(args) {
+  if (args.build) {
+    console.log(`building into ${args.out} ...`);
+    await buildApp(args.out);
+  }
+  const { server, origin } = await serveBuild(args.out, args.port);
+  const browser = await launchChromium();
+  console.log(describeMachine(browser));
+  return { server, origin, browser };
+}

@@ -62,6 +62,40 @@ describe('corruptions', () => {
     });
   }
 
+  it('gaussian noise is drawn per image: an image gets the same noise in any batch, at any position', async () => {
+    const clean = testImages(); // images 0 and 1
+    const both = await corrupt(clean, 'gaussianNoise', 2, 9, 10).data(); // they are images 10 and 11 of their set
+    const second = tf.slice(clean, [1, 0, 0, 0], [1, 32, 32, 3]);
+    const alone = await corrupt(second, 'gaussianNoise', 2, 9, 11).data();
+    const per = 32 * 32 * 3;
+    expect(Array.from(alone)).toEqual(Array.from(both.subarray(per)));
+    // Another index, another noise pattern.
+    const elsewhere = await corrupt(second, 'gaussianNoise', 2, 9, 12).data();
+    expect(Array.from(elsewhere)).not.toEqual(Array.from(alone));
+  });
+
+  it('gaussian noise has the CIFAR-10-C standard deviation for its severity and no bias', async () => {
+    // Mid-grey images: nothing is clipped at these severities, so out − x is the noise itself.
+    const grey = tf.fill([4, 32, 32, 3], 128) as tf.Tensor4D;
+    const stds = [0.04, 0.06, 0.08, 0.09, 0.1];
+    for (const severity of SEVERITIES) {
+      const out = await corrupt(grey, 'gaussianNoise', severity, 3).data();
+      let sum = 0;
+      let squares = 0;
+      for (const v of out) {
+        const e = (v - 128) / 255;
+        sum += e;
+        squares += e * e;
+      }
+      const mean = sum / out.length;
+      const std = Math.sqrt(squares / out.length - mean * mean);
+      // 12,288 draws: the sample std is within ~0.7% (1σ) of the true one, the mean within ~0.01σ.
+      expect(Math.abs(std / stds[severity - 1] - 1)).toBeLessThan(0.03);
+      expect(Math.abs(mean)).toBeLessThan(0.04 * stds[severity - 1]);
+    }
+    grey.dispose();
+  });
+
   it('gaussian noise changes with the seed', async () => {
     const clean = testImages();
     const a = await corrupt(clean, 'gaussianNoise', 3, 1).data();

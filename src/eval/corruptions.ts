@@ -4,10 +4,13 @@
 // 32×32 images; blur sigma is in pixels as there, pixelation is a fraction of the image size).
 //
 // Input and output: a batch [n, S, S, 3] of float pixel values in 0..255; the output is clipped to
-// 0..255 and not rounded (the model scales pixels itself). Only Gaussian noise is random, and it is
-// drawn from a seeded generator, so a corrupted test set is the same for every run being compared.
+// 0..255 and not rounded (the model scales pixels itself). Only Gaussian noise is random. Its noise
+// is drawn per image, from a generator seeded by (seed, the image's index in its set, severity), so an
+// image gets the same noise whatever batch it is corrupted in: runs whose evaluation passes use other
+// chunk sizes (the chunk size follows the patch size) are scored on the same noisy images.
 
 import * as tf from '@tensorflow/tfjs';
+import { gaussian, mixSeed, mulberry32 } from '../random';
 
 export type CorruptionKind = 'gaussianNoise' | 'gaussianBlur' | 'contrast' | 'brightness' | 'pixelate';
 export type Severity = 1 | 2 | 3 | 4 | 5;
@@ -22,8 +25,12 @@ const CONTRAST = [0.75, 0.5, 0.4, 0.3, 0.15]; // factor towards the per-channel 
 const BRIGHTNESS = [0.05, 0.1, 0.15, 0.2, 0.3]; // added to HSV value, in [0, 1]
 const PIXELATE = [0.95, 0.9, 0.85, 0.75, 0.65]; // downsampled size / original size
 
-/** Applies one corruption at one severity; deterministic for a given seed. Caller owns the result. */
-export function corrupt(images: tf.Tensor4D, kind: CorruptionKind, severity: Severity, seed: number): tf.Tensor4D {
+/**
+ * Applies one corruption at one severity. Row r of `images` is image `firstImage + r` of its set; its
+ * noise (Gaussian noise only) depends on that index, `seed` and `severity`, not on the batch. Caller
+ * owns the result.
+ */
+export function corrupt(images: tf.Tensor4D, kind: CorruptionKind, severity: Severity, seed: number, firstImage = 0): tf.Tensor4D {
   const [, h, w, c] = images.shape;
   if (c !== 3) throw new Error(`corrupt: expected 3 channels, got ${c}`);
   const s = severity - 1;
@@ -32,7 +39,7 @@ export function corrupt(images: tf.Tensor4D, kind: CorruptionKind, severity: Sev
     let out: tf.Tensor4D;
     switch (kind) {
       case 'gaussianNoise':
-        out = tf.add(x, tf.randomNormal(x.shape, 0, NOISE_STD[s], 'float32', seed));
+        out = tf.add(x, imageNoise(x.shape, NOISE_STD[s], seed, firstImage, severity));
         break;
       case 'gaussianBlur':
         out = applySeparable(x, blurOperator(h, BLUR_SIGMA[s]), blurOperator(w, BLUR_SIGMA[s]));
@@ -51,6 +58,27 @@ export function corrupt(images: tf.Tensor4D, kind: CorruptionKind, severity: Sev
     }
     return tf.mul(tf.clipByValue(out, 0, 1), 255) as tf.Tensor4D;
   });
+}
+
+/**
+ * Gaussian noise of standard deviation `std`, one seeded stream per image. Drawn on the host, as
+ * tf.randomNormal draws its values too, then uploaded once.
+ */
+function imageNoise(
+  shape: [number, number, number, number],
+  std: number,
+  seed: number,
+  firstImage: number,
+  severity: Severity,
+): tf.Tensor4D {
+  const [n, h, w, c] = shape;
+  const per = h * w * c;
+  const values = new Float32Array(n * per);
+  for (let r = 0; r < n; r++) {
+    const normal = gaussian(mulberry32(mixSeed(seed, firstImage + r, severity)));
+    for (let i = r * per; i < (r + 1) * per; i++) values[i] = std * normal();
+  }
+  return tf.tensor4d(values, shape);
 }
 
 /** Peak signal-to-noise ratio in dB between two equal-length pixel arrays (Infinity when equal). */

@@ -63,7 +63,8 @@ export interface CorruptionScore {
 export interface OodPartScore {
   name: string;
   count: number;
-  aurocBpd: number;
+  /** null for a representation without a likelihood (the raw-pixel baseline). */
+  aurocBpd: number | null;
   aurocFeature: number;
 }
 
@@ -92,19 +93,47 @@ export interface EvalResults {
   corruptionRatio: number | null;
   corruptions: CorruptionScore[];
   ece: number | null;
-  /** Mean bits/dim of the test subset. */
-  testBpd: number;
+  /** Mean bits/dim of the test subset; null for a representation without a likelihood (raw pixels). */
+  testBpd: number | null;
   oodParts: OodPartScore[];
   ood: OodSetInfo;
   sizes: { train: number; test: number; ood: number; labelledTrain: number; labelledTest: number };
   /** Why the label-needing evaluations were skipped, or null when they ran. */
   needsLabels: string | null;
-  probe: { iterations: number; converged: boolean } | null;
+  probe: ProbeSummary | null;
   seconds: number;
+}
+
+/**
+ * How the linear probe's fit ended (linearProbe.ts): a small gradient (converged), a loss that stopped
+ * moving while the gradient was not small (stalled), or the iteration cap.
+ */
+export type ProbeStop = 'converged' | 'stalled' | 'iterationCap';
+export const PROBE_STOPS: readonly ProbeStop[] = ['converged', 'stalled', 'iterationCap'];
+
+export interface ProbeSummary {
+  iterations: number;
+  /** stop === 'converged'. */
+  converged: boolean;
+  stop: ProbeStop;
+  /** Largest gradient component at the end; null when not finite, or when recorded before it was kept. */
+  gradient: number | null;
 }
 
 export interface EvalProgress {
   phase: string;
   done: number;
   total: number;
+}
+
+/**
+ * A reference row evaluated on exactly the subsets the runs use (docs/evaluations.md#baselines): the
+ * untrained network (a run's architecture and seed at step 0) or the raw pixels themselves.
+ */
+export interface BaselineRecord {
+  /** 'pixels', or 'untrained:' + the architecture and seed it stands for. */
+  id: string;
+  kind: 'untrained' | 'pixels';
+  label: string;
+  results: EvalResults;
 }

@@ -18,9 +18,39 @@ describe('fitLinearProbe', () => {
     const probe = await fitLinearProbe(train.features, train.n, train.d, train.labels, 4);
     expect(tf.memory().numTensors).toBe(before); // nothing leaks on the device
     expect(probe.converged).toBe(true);
+    expect(probe.stop).toBe('converged');
+    expect(probe.gradient).toBeLessThan(1e-5); // the default gradient tolerance
     expect(probe.accuracy(train.features, train.labels)).toBe(1);
     const test = gaussianClusters(centres, 100, 1, 2);
     expect(probe.accuracy(test.features, test.labels)).toBeGreaterThan(0.99);
+  });
+
+  it('reports a loss that stops moving before the gradient is small as a stall, not as convergence', async () => {
+    const data = gaussianClusters(axisCentres(3, 5, 2), 40, 1, 8);
+    // A gradient tolerance far below what float32 losses and gradients can resolve: the loss stops
+    // moving first.
+    const probe = await fitLinearProbe(data.features, data.n, data.d, data.labels, 3, { l2: 1e-2, gradientTolerance: 1e-13 });
+    expect(probe.stop).toBe('stalled');
+    expect(probe.converged).toBe(false);
+    expect(probe.gradient).toBeGreaterThanOrEqual(1e-13);
+    expect(probe.gradient).toBeLessThan(1e-3); // it did get close: a stall near the optimum
+    expect(probe.iterations).toBeLessThan(500);
+    // The same fit with a reachable tolerance converges, at a gradient below it.
+    const reachable = await fitLinearProbe(data.features, data.n, data.d, data.labels, 3, { l2: 1e-2 });
+    expect([reachable.stop, reachable.converged]).toEqual(['converged', true]);
+    expect(reachable.gradient).toBeLessThan(1e-5);
+  });
+
+  it('says so when it stops at the iteration cap, and never calls a fit on NaN features converged', async () => {
+    const data = gaussianClusters(axisCentres(3, 5, 2), 40, 1, 9);
+    const capped = await fitLinearProbe(data.features, data.n, data.d, data.labels, 3, { maxIterations: 2 });
+    expect([capped.stop, capped.converged, capped.iterations]).toEqual(['iterationCap', false, 2]);
+    expect(capped.gradient).toBeGreaterThan(1e-5);
+    const broken = data.features.slice();
+    broken[7] = Number.NaN; // e.g. the representation of a diverged model
+    const nan = await fitLinearProbe(broken, data.n, data.d, data.labels, 3);
+    expect(nan.converged).toBe(false);
+    expect(nan.stop).toBe('stalled');
   });
 
   it('is at chance on held-out data when the labels are shuffled', async () => {

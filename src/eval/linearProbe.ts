@@ -12,6 +12,7 @@
 
 import * as tf from '@tensorflow/tfjs';
 import { checkpoint, type CancelOptions } from './cancel';
+import type { ProbeStop } from './evalTypes';
 import { axpy, dot, maxAbs, negate, sub, twoLoopDirection } from './lbfgs';
 
 export interface LinearProbeOptions extends CancelOptions {
@@ -25,8 +26,23 @@ export interface LinearProbeOptions extends CancelOptions {
   history?: number;
 }
 
+/** How a fit ended. */
+export interface ProbeFit {
+  readonly iterations: number;
+  /**
+   * 'converged': the gradient fell below the tolerance. 'stalled': the loss stopped moving, or no step
+   * decreased it any more, while the gradient was still above it (the optimum is beyond what float32
+   * resolves here, or the features are broken). 'iterationCap': maxIterations ran out.
+   */
+  readonly stop: ProbeStop;
+  /** Largest gradient component at the end (NaN when the objective was not finite). */
+  readonly gradient: number;
+  /** Final training objective (mean cross-entropy + penalty). */
+  readonly loss: number;
+}
+
 /** A fitted probe: plain arrays (transferable, serialisable) plus prediction helpers. */
-export interface LinearProbe {
+export interface LinearProbe extends ProbeFit {
   readonly d: number;
   readonly numClasses: number;
   /** Per-feature mean and standard deviation of the training features (standardisation). */
@@ -35,10 +51,8 @@ export interface LinearProbe {
   /** d×numClasses, row-major, acting on standardised features. */
   readonly weights: Float32Array;
   readonly bias: Float32Array;
-  readonly iterations: number;
+  /** stop === 'converged': the gradient is below the tolerance. */
   readonly converged: boolean;
-  /** Final training objective (mean cross-entropy + penalty). */
-  readonly loss: number;
   /** Softmax probabilities, n×numClasses row-major, for raw (unstandardised) features n×d. */
   predictProbs(features: Float32Array): Float32Array;
   /** Arg-max class per row. */
@@ -106,7 +120,7 @@ export async function fitLinearProbe(
 
   let theta: Float64Array = new Float64Array(p);
   let iterations = 0;
-  let converged = false;
+  let stalled = false;
   let current: { loss: number; grad: Float64Array };
   try {
     current = await evaluate(theta);
@@ -114,10 +128,7 @@ export async function fitLinearProbe(
     const yHist: Float64Array[] = [];
     const rhoHist: number[] = [];
     for (; iterations < maxIterations; iterations++) {
-      if (maxAbs(current.grad) < gradTol) {
-        converged = true;
-        break;
-      }
+      if (maxAbs(current.grad) < gradTol) break;
       if (iterations % 10 === 0) await checkpoint(opts.signal);
       opts.onProgress?.(iterations, maxIterations);
 
@@ -144,8 +155,9 @@ export async function fitLinearProbe(
         step *= 0.5;
       }
       if (next === null) {
-        // No decrease is representable in float32 any more: we are at the optimum to working precision.
-        converged = true;
+        // No step decreases the loss any more: at the optimum to working precision, or the
+        // objective is not finite. The gradient decides which, after the loop.
+        stalled = true;
         break;
       }
       const s = sub(trial, theta);
@@ -166,9 +178,9 @@ export async function fitLinearProbe(
       theta = trial;
       current = next;
       // The loss has stopped moving at the precision the float32 device arithmetic allows: further
-      // iterations would only chase round-off (the gradient test alone can be out of reach).
+      // iterations would only chase round-off. Converged only if the gradient is small too.
       if (decrease <= STALL_TOLERANCE * Math.max(1, Math.abs(current.loss))) {
-        converged = true;
+        stalled = true;
         iterations++;
         break;
       }
@@ -181,10 +193,12 @@ export async function fitLinearProbe(
 
   const weights = Float32Array.from(theta.subarray(0, d * numClasses));
   const bias = Float32Array.from(theta.subarray(d * numClasses));
-  return makeProbe(d, numClasses, mean, std, weights, bias, iterations, converged, current.loss);
+  const gradient = maxAbs(current.grad); // NaN when any component is
+  const stop: ProbeStop = gradient < gradTol ? 'converged' : stalled ? 'stalled' : 'iterationCap';
+  return makeProbe(d, numClasses, mean, std, weights, bias, { iterations, stop, gradient, loss: current.loss });
 }
 
-/** Builds a probe object from stored parameters (e.g. after crossing the worker boundary). */
+/** Builds a probe object from its parameters and how they were fitted. */
 export function makeProbe(
   d: number,
   numClasses: number,
@@ -192,9 +206,7 @@ export function makeProbe(
   std: Float32Array,
   weights: Float32Array,
   bias: Float32Array,
-  iterations = 0,
-  converged = true,
-  loss = Number.NaN,
+  fit: ProbeFit,
 ): LinearProbe {
   const predictProbs = (features: Float32Array): Float32Array => {
     if (features.length % d !== 0) throw new Error(`predictProbs: ${features.length} values is not a multiple of d=${d}`);
@@ -231,7 +243,7 @@ export function makeProbe(
     for (let i = 0; i < pred.length; i++) if (pred[i] === labels[i]) correct++;
     return correct / pred.length;
   };
-  return { d, numClasses, mean, std, weights, bias, iterations, converged, loss, predictProbs, predict, accuracy };
+  return { d, numClasses, mean, std, weights, bias, ...fit, converged: fit.stop === 'converged', predictProbs, predict, accuracy };
 }
 
 /** Arg-max of each row of an n×C row-major matrix (first index wins ties). */

@@ -12,12 +12,12 @@ import type { ImageSet } from '../data/store';
 import { checkpoint } from './cancel';
 import { corrupt, type CorruptionKind, type Severity } from './corruptions';
 
-/** What the suite needs from a model: HybridTrainer satisfies it. */
+/** What the suite needs from a model: HybridTrainer satisfies it, and so does the raw-pixel baseline. */
 export interface EvaluableModel {
   /** r(x), [n, d], for images [n,S,S,3] in 0..255. */
   represent(images: tf.Tensor4D): tf.Tensor2D;
-  /** Exact bits/dim per image, [n]. */
-  bitsPerDim(images: tf.Tensor4D): tf.Tensor1D;
+  /** Exact bits/dim per image, [n]; absent for a representation that has no likelihood. */
+  bitsPerDim?(images: tf.Tensor4D): tf.Tensor1D;
 }
 
 export interface CorruptionSpec {
@@ -28,7 +28,7 @@ export interface CorruptionSpec {
 export interface PassRequest {
   bitsPerDim: boolean;
   corruptions: readonly CorruptionSpec[];
-  /** Seed of the corruption noise; chunk and corruption indices are mixed in. */
+  /** Seed of the corruption noise; each image's index in the set and the severity are mixed in (corruptions.ts). */
   seed: number;
   /**
    * Receives r(x) of each chunk's corrupted copies (rows×d, rows start at `start`), as they are read.
@@ -74,7 +74,7 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
   let d = 0;
   let features = new Float32Array(0);
   const bpd = request.bitsPerDim ? new Float32Array(count) : null;
-  for (let start = 0, index = 0; start < count; start += chunk, index++) {
+  for (let start = 0; start < count; start += chunk) {
     await checkpoint(opts.signal);
     const rows = Math.min(chunk, count - start);
     padded.fill(0);
@@ -85,10 +85,14 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
       // A tidy per pass frees each pass's activations before the next one runs; only the small
       // outputs live until the end of the chunk.
       const out: tf.Tensor[] = [tf.tidy(() => model.represent(images))];
-      if (request.bitsPerDim) out.push(tf.tidy(() => model.bitsPerDim(images)));
-      request.corruptions.forEach((spec, k) => {
-        out.push(tf.tidy(() => model.represent(corrupt(images, spec.kind, spec.severity, mixSeed(request.seed, index, k)))));
-      });
+      if (request.bitsPerDim) {
+        const bitsPerDim = model.bitsPerDim?.bind(model);
+        if (!bitsPerDim) throw new Error('runModelPasses: bits/dim asked of a model without a likelihood');
+        out.push(tf.tidy(() => bitsPerDim(images)));
+      }
+      for (const spec of request.corruptions) {
+        out.push(tf.tidy(() => model.represent(corrupt(images, spec.kind, spec.severity, request.seed, start))));
+      }
       return out;
     });
     try {
@@ -109,10 +113,4 @@ export async function runModelPasses(model: EvaluableModel, set: ImageSet, reque
     opts.onUnits?.(rows * passUnits(request));
   }
   return { features, d, bitsPerDim: bpd };
-}
-
-// A distinct, deterministic noise seed per (chunk, corruption): the same subset gets the same noise
-// in every run, and no two chunks share a noise pattern.
-function mixSeed(seed: number, chunk: number, corruption: number): number {
-  return (Math.imul(seed | 0, 1_000_003) + chunk * 7919 + corruption * 104_729) >>> 0;
 }

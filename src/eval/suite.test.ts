@@ -8,6 +8,8 @@ import { chunkSizeFor, runModelPasses, type EvaluableModel } from './modelPasses
 import { buildOodParts } from './oodSet';
 import { gaussian, mulberry32 } from '../random';
 import { CORRUPTION_GRID, runEvalSuite, type SuiteInput } from './suite';
+import { fitLinearProbe } from './linearProbe';
+import { seededSubset } from './subsets';
 
 beforeAll(useCpu);
 
@@ -46,6 +48,54 @@ const colourModel: EvaluableModel = {
   bitsPerDim: (images) => tf.tidy(() => tf.mul(tf.div(tf.mean(images, [1, 2, 3]), 255), 8) as tf.Tensor1D),
 };
 
+/** AUROC by its definition: the share of (OOD, test) pairs where the OOD score is higher, ties ½. */
+function pairAuroc(ood: number[], test: number[]): number {
+  let wins = 0;
+  for (const o of ood) for (const t of test) wins += o > t ? 1 : o === t ? 0.5 : 0;
+  return wins / (ood.length * test.length);
+}
+
+/** The colour model's answers in float64, per image: r(x) (channel means / 255) and bits/dim. */
+function colourAnswers(set: ImageSet): Answers {
+  const per = set.size * set.size;
+  const rep = Array.from({ length: set.count }, (_, i) =>
+    [0, 1, 2].map((c) => {
+      let sum = 0;
+      for (let p = 0; p < per; p++) sum += set.pixels[(i * per + p) * 3 + c];
+      return sum / per / 255;
+    }),
+  );
+  return { rep, bpd: rep.map((m) => (8 * (m[0] + m[1] + m[2])) / 3) };
+}
+
+/** The feature OOD score: 1 − the largest cosine similarity to a train representation. */
+function featureScores(reps: number[][], bank: number[][]): number[] {
+  const norm = (v: number[]) => Math.hypot(...v);
+  return reps.map((r) => 1 - Math.max(...bank.map((b) => r.reduce((s, v, j) => s + v * b[j], 0) / (norm(r) * norm(b)))));
+}
+
+interface Answers {
+  rep: number[][];
+  bpd: number[];
+}
+
+/** The suite's overall OOD AUROCs (all parts against the test images), recomputed from per-image answers. */
+function overallAurocs(ood: Answers[], test: Answers, train: Answers): [number, number] {
+  return [
+    pairAuroc(
+      ood.flatMap((o) => o.bpd),
+      test.bpd,
+    ),
+    pairAuroc(
+      featureScores(
+        ood.flatMap((o) => o.rep),
+        train.rep,
+      ),
+      featureScores(test.rep, train.rep),
+    ),
+  ];
+}
+
 function input(overrides: Partial<SuiteInput> = {}, settings: Partial<EvalSettings> = {}): SuiteInput {
   const s = { ...DEFAULT_EVAL_SETTINGS, trainSubset: 90, testSubset: 45, oodSubset: 50, ...settings };
   return {
@@ -63,24 +113,56 @@ function input(overrides: Partial<SuiteInput> = {}, settings: Partial<EvalSettin
 
 describe('runEvalSuite with a model of known answers', () => {
   it('separable colours: probe and kNN perfect, bright OOD images detected by both scores', async () => {
-    const r = await runEvalSuite(input());
+    const given = input();
+    const r = await runEvalSuite(given);
     expect(r.linearAcc).toBe(1);
     expect(r.knnAcc).toBe(1);
     expect(r.sizes).toEqual({ train: 90, test: 45, ood: 50, labelledTrain: 90, labelledTest: 45 });
-    const letters = r.oodParts.find((p) => p.name === 'bright squares');
-    expect(letters?.aurocBpd).toBe(1);
-    expect(letters?.aurocFeature).toBe(1);
-    // Mean brightness of a test image is (200+30+30)/3 ≈ 87: 8·87/255 ≈ 2.72 bits/dim.
-    expect(r.testBpd).toBeCloseTo((8 * 260) / 3 / 255, 1);
+    // The subsets the suite draws, and the model's answers on them computed here in float64.
+    const { settings } = given;
+    const train = colourAnswers(seededSubset(given.train, settings.trainSubset, settings.seed));
+    const test = colourAnswers(seededSubset(given.test, settings.testSubset, settings.seed + 1));
+    expect(r.testBpd).toBeCloseTo(test.bpd.reduce((s, v) => s + v, 0) / test.bpd.length, 5); // ≈ 8·87/255
+    const testFeature = featureScores(test.rep, train.rep);
+    const parts = given.oodParts.map((part) => ({ name: part.name, ...colourAnswers(part.set) }));
+    expect(r.oodParts).toEqual(
+      parts.map((part, i) => ({
+        name: part.name,
+        count: given.oodParts[i].set.count,
+        aurocBpd: pairAuroc(part.bpd, test.bpd),
+        aurocFeature: pairAuroc(featureScores(part.rep, train.rep), testFeature),
+      })),
+    );
+    expect([r.oodAurocBpd, r.oodAurocFeature]).toEqual(overallAurocs(parts, test, train));
+    // Bright squares (250) and noise (mean 127.5) are brighter and greyer than every test image, and
+    // here the five constant colours happen to be too: every AUROC is 1.
+    expect(r.oodParts.map((p) => [p.name, p.count, p.aurocBpd, p.aurocFeature])).toEqual([
+      ['bright squares', 40, 1, 1],
+      ['Gaussian noise', 5, 1, 1],
+      ['constant colour', 5, 1, 1],
+    ]);
+    expect([r.oodAurocBpd, r.oodAurocFeature]).toEqual([1, 1]);
+    // No corruption moves a class's own channel (200) near the others (30): noise adds at most
+    // ~6 levels to a 16-pixel mean, blur, pixelation and contrast keep channel means, brightness
+    // scales all channels alike. So every corrupted copy is classified as well as the clean one.
     expect(r.corruptions).toHaveLength(25);
-    for (const v of [r.oodAurocBpd, r.oodAurocFeature, r.corruptionAcc, r.ece]) {
-      expect(v).not.toBeNull();
-      expect(v as number).toBeGreaterThanOrEqual(0);
-      expect(v as number).toBeLessThanOrEqual(1);
-    }
-    expect(r.corruptionRatio).toBeCloseTo((r.corruptionAcc as number) / 1, 12);
+    expect(r.corruptions.every((c) => c.accuracy === 1)).toBe(true);
+    expect([r.corruptionAcc, r.corruptionRatio]).toEqual([1, 1]);
+    // Every test prediction is right, so each confidence bin's accuracy is 1 and ECE = 1 − mean
+    // confidence, from the same probe fitted on the same features.
+    const passes = async (set: ImageSet) =>
+      (await runModelPasses(colourModel, set, { bitsPerDim: false, corruptions: [], seed: 0 }, { chunkSize: 16 })).features;
+    const trainSet = seededSubset(given.train, settings.trainSubset, settings.seed);
+    const probe = await fitLinearProbe(await passes(trainSet), trainSet.count, 3, trainSet.labels, 3, { l2: 1 / trainSet.count });
+    const probs = probe.predictProbs(await passes(seededSubset(given.test, settings.testSubset, settings.seed + 1)));
+    let confidence = 0;
+    for (let i = 0; i < probs.length; i += 3) confidence += Math.max(probs[i], probs[i + 1], probs[i + 2]);
+    expect(r.ece).toBeCloseTo(1 - confidence / (probs.length / 3), 6);
+    expect(r.ece).toBeGreaterThan(0); // λ = 1/n keeps the probe from being certain
     expect(r.needsLabels).toBeNull();
     expect(r.ood).toEqual(INFO);
+    expect(r.probe).toMatchObject({ converged: true, stop: 'converged' });
+    expect(r.probe?.gradient).toBeLessThan(1e-5); // the probe's gradient tolerance
   });
 
   it('corruptions the features cannot see leave accuracy at the clean value', async () => {
@@ -94,8 +176,12 @@ describe('runEvalSuite with a model of known answers', () => {
     expect(r.needsLabels).toMatch(/needs labels/);
     for (const v of [r.linearAcc, r.knnAcc, r.corruptionAcc, r.corruptionRatio, r.ece]) expect(v).toBeNull();
     expect(r.corruptions).toEqual([]);
-    expect(r.oodAurocBpd).toBeGreaterThan(0.5);
-    expect(r.testBpd).toBeGreaterThan(0);
+    // The label-free evaluations give what they give with labels: same images, same scores.
+    const test = colourAnswers(seededSubset(colourClasses(60, 2, false), 45, DEFAULT_EVAL_SETTINGS.seed + 1));
+    const ood = input().oodParts.flatMap((part) => colourAnswers(part.set).bpd);
+    expect(r.oodAurocBpd).toBe(pairAuroc(ood, test.bpd));
+    expect(r.oodAurocBpd).toBe(1);
+    expect(r.testBpd).toBeCloseTo(test.bpd.reduce((s, v) => s + v, 0) / test.bpd.length, 5);
   });
 
   it('is the same whatever the chunk size (padding rows never leak into results)', async () => {
@@ -151,6 +237,27 @@ describe('runModelPasses', () => {
     out.features.forEach((v, i) => expect(corrupted[1][i]).toBeGreaterThan(v));
   });
 
+  it('noisy images are the same whatever the chunk size (runs with other patch sizes see the same noise)', async () => {
+    const set = colourClasses(10, 4);
+    // r(x) = the image itself, so the features are the corrupted pixels.
+    const identity: EvaluableModel = {
+      represent: (images) => tf.reshape(images, [images.shape[0], -1]) as tf.Tensor2D,
+      bitsPerDim: (images) => tf.zeros([images.shape[0]]) as tf.Tensor1D,
+    };
+    const noise = CORRUPTION_GRID.filter((c) => c.kind === 'gaussianNoise' && c.severity >= 4);
+    const d = SIZE * SIZE * 3;
+    const corruptedWith = async (chunkSize: number) => {
+      const out = noise.map(() => new Float32Array(10 * d));
+      const onCorrupted = (k: number, start: number, features: Float32Array) => out[k].set(features, start * d);
+      await runModelPasses(identity, set, { bitsPerDim: false, corruptions: noise, seed: 5, onCorrupted }, { chunkSize });
+      return out.map((a) => Array.from(a));
+    };
+    const [byFour, byThree] = [await corruptedWith(4), await corruptedWith(3)];
+    expect(byThree).toEqual(byFour);
+    expect(byFour[0]).not.toEqual(Array.from(set.pixels)); // noise was added
+    expect(byFour[1]).not.toEqual(byFour[0]); // each severity draws its own noise
+  });
+
   it('chunk sizes shrink as the token count grows', () => {
     expect(chunkSizeFor(17)).toBe(256);
     expect(chunkSizeFor(65)).toBe(64);
@@ -159,7 +266,7 @@ describe('runModelPasses', () => {
 });
 
 describe('runEvalSuite on a real (micro) HybridTrainer', () => {
-  it('every number lands in its range and no tensor leaks', async () => {
+  it("scores the images it should: bits/dim and AUROCs equal the model's own answers, and no tensor leaks", async () => {
     const trainer = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
     const size = MICRO_MODEL.imageSize;
     const settings = { ...DEFAULT_EVAL_SETTINGS, trainSubset: 40, testSubset: 20, oodSubset: 20 };
@@ -168,8 +275,7 @@ describe('runEvalSuite on a real (micro) HybridTrainer', () => {
       const pixels = Uint8Array.from({ length: count * size * size * 3 }, () => Math.floor(random() * 256));
       return { size, count, pixels, labels: Int32Array.from({ length: count }, (_, i) => (labelled ? i % 2 : -1)) };
     };
-    const before = tf.memory().numTensors;
-    const r = await runEvalSuite({
+    const given: SuiteInput = {
       model: trainer,
       train: noise(40, 1, true),
       test: noise(20, 2, true),
@@ -178,14 +284,35 @@ describe('runEvalSuite on a real (micro) HybridTrainer', () => {
       oodInfo: { name: 'none', origin: 'builtin', state: 'failed', imageCount: null, skipped: 0, error: 'test: no natural set' },
       settings,
       chunkSize: chunkSizeFor(trainer.model.dims.tokens),
-    });
+    };
+    const before = tf.memory().numTensors;
+    const r = await runEvalSuite(given);
     expect(tf.memory().numTensors).toBe(before);
-    for (const v of [r.linearAcc, r.knnAcc, r.oodAurocBpd, r.oodAurocFeature, r.corruptionAcc, r.ece]) {
-      expect(v as number).toBeGreaterThanOrEqual(0);
-      expect(v as number).toBeLessThanOrEqual(1);
-    }
-    expect(r.testBpd).toBeGreaterThan(0);
+    // The model's answers, one image set at a time, without the suite's chunking.
+    const answers = async (set: ImageSet) => {
+      const images = tf.tensor4d(set.pixels, [set.count, size, size, 3], 'int32').toFloat() as tf.Tensor4D;
+      const [bpd, rep] = [trainer.bitsPerDim(images), trainer.represent(images)];
+      const out = { bpd: Array.from(await bpd.data()), rep: chunk(Array.from(await rep.data()), rep.shape[1]) };
+      tf.dispose([images, bpd, rep]);
+      return out;
+    };
+    const chunk = (values: number[], d: number) => Array.from({ length: values.length / d }, (_, i) => values.slice(i * d, (i + 1) * d));
+    const train = await answers(seededSubset(given.train, 40, settings.seed));
+    const test = await answers(seededSubset(given.test, 20, settings.seed + 1));
+    const ood = await Promise.all(given.oodParts.map((part) => answers(part.set)));
     expect(r.oodParts.map((p) => p.name)).toEqual(['Gaussian noise', 'constant colour']);
+    expect(r.testBpd).toBeCloseTo(test.bpd.reduce((s, v) => s + v, 0) / 20, 4);
+    const [bpdAuroc, featureAuroc] = overallAurocs(ood, test, train);
+    expect(r.oodAurocBpd).toBeCloseTo(bpdAuroc, 9);
+    expect(r.oodAurocFeature).toBeCloseTo(featureAuroc, 9);
+    r.oodParts.forEach((part, i) => expect(part.aurocBpd).toBeCloseTo(pairAuroc(ood[i].bpd, test.bpd), 9));
+    // 20 labelled test images: accuracies are counts of hits over 20; the ratio is corrupted over clean.
+    for (const acc of [r.linearAcc, r.knnAcc, ...r.corruptions.map((c) => c.accuracy)])
+      expect(Number.isInteger((acc as number) * 20)).toBe(true);
+    expect(r.corruptionAcc).toBeCloseTo(r.corruptions.reduce((s, c) => s + c.accuracy, 0) / 25, 12);
+    expect(r.corruptionRatio).toBeCloseTo((r.corruptionAcc as number) / (r.linearAcc as number), 12);
+    expect(r.ece as number).toBeGreaterThanOrEqual(0);
+    expect(r.ece as number).toBeLessThanOrEqual(1);
     trainer.dispose();
   });
 });

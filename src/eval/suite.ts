@@ -8,7 +8,7 @@ import { meanOf, summariseCorruptions } from './aggregate';
 import { auroc } from './auroc';
 import { expectedCalibrationError } from './calibration';
 import { CORRUPTION_KINDS, SEVERITIES } from './corruptions';
-import type { CorruptionScore, EvalProgress, EvalResults, EvalSettings, OodPartScore, OodSetInfo } from './evalTypes';
+import type { CorruptionScore, EvalProgress, EvalResults, EvalSettings, OodPartScore, OodSetInfo, ProbeSummary } from './evalTypes';
 import { featureOodScores, knnAccuracy } from './knn';
 import { fitLinearProbe, type LinearProbe } from './linearProbe';
 import { passUnits, runModelPasses, type CorruptionSpec, type EvaluableModel, type PassRequest } from './modelPasses';
@@ -48,6 +48,11 @@ export function labelProblem(numClasses: number, trainLabels: Int32Array, testLa
   return null;
 }
 
+function probeSummary(probe: LinearProbe): ProbeSummary {
+  const { iterations, converged, stop, gradient } = probe;
+  return { iterations, converged, stop, gradient: Number.isFinite(gradient) ? gradient : null };
+}
+
 export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): Promise<EvalResults> {
   const started = performance.now();
   const { settings, numClasses } = input;
@@ -61,6 +66,8 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   const trainLabels = selectLabels(train.labels, trainRows);
   const testLabels = selectLabels(test.labels, testRows);
   const needsLabels = labelProblem(numClasses, trainLabels, testLabels);
+  // Raw pixels have no likelihood: their bits/dim and its OOD score do not apply (null), the rest does.
+  const hasLikelihood = typeof input.model.bitsPerDim === 'function';
 
   // The probe is fitted on the train features before the test passes, so the 25 corrupted copies of
   // the test set are scored chunk by chunk as they come back and only hit counts are kept.
@@ -76,12 +83,12 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   };
   const trainRequest: PassRequest = { bitsPerDim: false, corruptions: [], seed: settings.seed };
   const testRequest: PassRequest = {
-    bitsPerDim: true,
+    bitsPerDim: hasLikelihood,
     corruptions: needsLabels ? [] : CORRUPTION_GRID,
     seed: settings.seed,
     onCorrupted: countHits,
   };
-  const oodRequest: PassRequest = { bitsPerDim: true, corruptions: [], seed: settings.seed };
+  const oodRequest: PassRequest = { bitsPerDim: hasLikelihood, corruptions: [], seed: settings.seed };
   const oodCount = input.oodParts.reduce((sum, part) => sum + part.set.count, 0);
   // Progress counts images × model passes; the probe and the similarity searches get a share
   // proportional to the images they touch.
@@ -126,7 +133,7 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
     });
   }
   const testOut = await passes(needsLabels ? 'test features' : 'test features and 25 corruptions', test, testRequest);
-  const testBpd = testOut.bitsPerDim as Float32Array;
+  const testBpd = testOut.bitsPerDim;
   const oodOuts = [];
   for (const part of input.oodParts) oodOuts.push({ part, out: await passes(`OOD: ${part.name}`, part.set, oodRequest) });
 
@@ -139,18 +146,16 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   const allBpd: number[] = [];
   const allFeature: number[] = [];
   for (const { part, out } of oodOuts) {
-    const bpd = out.bitsPerDim as Float32Array;
+    const bpd = out.bitsPerDim;
     const feature = await featureScores(out.features);
     oodParts.push({
       name: part.name,
       count: part.set.count,
-      aurocBpd: auroc(bpd, testBpd),
+      aurocBpd: bpd && testBpd ? auroc(bpd, testBpd) : null,
       aurocFeature: auroc(feature, testFeatureScores),
     });
-    for (let i = 0; i < bpd.length; i++) {
-      allBpd.push(bpd[i]);
-      allFeature.push(feature[i]);
-    }
+    if (bpd) for (let i = 0; i < bpd.length; i++) allBpd.push(bpd[i]);
+    for (let i = 0; i < feature.length; i++) allFeature.push(feature[i]);
   }
   report(test.count + oodCount);
 
@@ -158,18 +163,18 @@ export async function runEvalSuite(input: SuiteInput, opts: SuiteOptions = {}): 
   return {
     linearAcc: labelled?.linearAcc ?? null,
     knnAcc: labelled?.knnAcc ?? null,
-    oodAurocBpd: oodCount > 0 ? auroc(allBpd, testBpd) : null,
+    oodAurocBpd: oodCount > 0 && testBpd ? auroc(allBpd, testBpd) : null,
     oodAurocFeature: oodCount > 0 ? auroc(allFeature, testFeatureScores) : null,
     corruptionAcc: labelled?.corruptionAcc ?? null,
     corruptionRatio: labelled?.corruptionRatio ?? null,
     corruptions: labelled?.corruptions ?? [],
     ece: labelled?.ece ?? null,
-    testBpd: meanOf(testBpd),
+    testBpd: testBpd ? meanOf(testBpd) : null,
     oodParts,
     ood: { ...input.oodInfo },
     sizes: { train: train.count, test: test.count, ood: oodCount, labelledTrain: trainRows.length, labelledTest: testRows.length },
     needsLabels,
-    probe: probe ? { iterations: probe.iterations, converged: probe.converged } : null,
+    probe: probe ? probeSummary(probe) : null,
     seconds: (performance.now() - started) / 1000,
   };
 

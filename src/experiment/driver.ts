@@ -1,24 +1,21 @@
 // Drives the app's own training worker through protocol.ts for the headless experiment: the same
-// worker, data, model, scheduler and evaluation suite as the app, with no UI in between. Runs are
-// created with the same seed (same initial weights, same batches) and stepped in lockstep with
-// 'step' messages, so each takes exactly the requested number of steps and they differ only in their
-// loss weights; then every run is evaluated on the same seeded subsets.
+// worker, importer, data, model, scheduler, evaluation suite and baselines as the app, with no UI in
+// between. For each seed the runs are created with that seed (same initial weights, same batches) and
+// stepped in lockstep with 'step' messages, so each takes exactly the requested number of steps and
+// they differ only in their loss weights; every run is evaluated on the same seeded subsets every
+// `evalEvery` steps and at the end, and the worker evaluates the baselines with the first of them.
 
+import type { DatasetSource, OodSource } from '../data/datasetTypes';
 import { presetConfig } from '../config';
-import { BUILTIN_OOD } from '../app/eval/evalActions';
+import { untrainedBaselineId, PIXELS_BASELINE_ID } from '../eval/baselines';
+import type { BaselineRecord, EvalResults } from '../eval/evalTypes';
 import type { FromWorker, ToWorker } from '../protocol';
 import { presetHyper, RUN_PRESETS } from '../runPresets';
-import type { ExperimentRequest, ExperimentResult, ExperimentRow, TrainingTail } from './types';
+import { bucketCurve, tailOf } from './curves';
+import type { ExperimentRequest, ExperimentResult, ExperimentRow, SeedResult, TrainingTail } from './types';
 
-const BUILTIN_DATASET = {
-  kind: 'url' as const,
-  name: 'CIFAR-10 (5,000 train / 1,000 test)',
-  trainUrl: `${import.meta.env.BASE_URL}datasets/cifar10-train-5k.zip`,
-  testUrl: `${import.meta.env.BASE_URL}datasets/cifar10-test-1k.zip`,
-};
-
-/** Training figures are averaged over this many final steps. */
-const TAIL_STEPS = 20;
+/** A progress line every this many steps. */
+const LOG_EVERY = 50;
 
 type Waiter = { match: (e: FromWorker) => boolean; resolve: (e: FromWorker) => void; reject: (error: Error) => void };
 
@@ -63,13 +60,21 @@ class Connection {
   }
 }
 
-function mean(values: number[]): number {
-  return values.length ? values.reduce((s, v) => s + v, 0) / values.length : Number.NaN;
+/** Where the experiment's data comes from: the built-in sets or the person's files. */
+export interface ExperimentSources {
+  dataset: DatasetSource;
+  ood: OodSource;
+  oodName: string;
 }
 
-export async function runExperiment(request: ExperimentRequest, log: (line: string) => void): Promise<ExperimentResult> {
+export async function runExperiment(
+  request: ExperimentRequest,
+  sources: ExperimentSources,
+  log: (line: string) => void,
+): Promise<ExperimentResult> {
   const startedAt = new Date().toISOString();
   const history = new Map<string, TrainingTail[]>();
+  let baselines: BaselineRecord[] = [];
   const connection = new Connection((e) => {
     if (e.type === 'metrics' && e.runId) {
       const m = e.metrics;
@@ -82,6 +87,7 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
         msPerStep: m.msPerStep,
       });
     }
+    if (e.type === 'evalBaselines') baselines = e.baselines;
     if (e.type === 'evalProgress' && e.runId && e.phase !== 'queued' && e.done === e.total) log(`${e.runId}: ${e.phase} done`);
   });
   try {
@@ -90,72 +96,22 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
     if (ready.type !== 'ready') throw new Error('unreachable');
     log(`backend ${ready.backend}: ${ready.reason}`);
 
-    const base = presetConfig(request.preset, request.seed);
-    connection.post({ type: 'loadDataset', source: BUILTIN_DATASET, imageSize: base.model.imageSize });
-    const loaded = await connection.next((e) => e.type === 'datasetReady');
+    const imageSize = presetConfig(request.preset).model.imageSize;
+    connection.post({ type: 'loadDataset', source: sources.dataset, imageSize });
+    const loaded = await connection.next((e) => e.type === 'datasetReady' || e.type === 'datasetStopped');
+    if (loaded.type === 'datasetStopped') throw new Error(loaded.message);
     if (loaded.type !== 'datasetReady') throw new Error('unreachable');
     const summary = loaded.summary;
-    log(`dataset ${summary.name}: ${summary.trainCount} train / ${summary.testCount} test at ${summary.imageSize}px`);
-    connection.post({ type: 'setOodSource', source: BUILTIN_OOD });
-    connection.post({ type: 'setEvalSettings', settings: request.eval });
+    log(
+      `dataset ${summary.name}: ${summary.trainCount} train / ${summary.testCount} test at ${summary.imageSize}px, ${summary.classNames.length} classes, ${summary.skipped.length} files skipped`,
+    );
+    connection.post({ type: 'setOodSource', source: sources.ood });
+    connection.post({ type: 'setEvalSettings', settings: { ...request.eval, autoEvery: 0 } });
     const settings = await connection.next((e) => e.type === 'evalSettings');
     if (settings.type === 'evalSettings') log(`eval settings ${JSON.stringify(settings.settings)}`);
 
-    const runs = request.weightings.map((weighting) => ({
-      runId: `run-${weighting}`,
-      weighting,
-      hyper: presetHyper(base.hyper, weighting),
-    }));
-    for (const run of runs) {
-      history.set(run.runId, []);
-      connection.post({ type: 'createRun', runId: run.runId, config: { ...base, hyper: run.hyper } });
-      await connection.next((e) => e.type === 'runCreated' && e.runId === run.runId);
-    }
-
-    const trainStart = performance.now();
-    for (let step = 1; step <= request.steps; step++) {
-      const done = runs.map((run) => connection.next((e) => e.type === 'metrics' && e.runId === run.runId && e.step === step));
-      for (const run of runs) connection.post({ type: 'step', runId: run.runId });
-      await Promise.all(done);
-      if (step % 10 === 0 || step === request.steps) {
-        const parts = runs.map((run) => {
-          const last = history.get(run.runId)?.at(-1);
-          return `${run.weighting} bpd ${last?.bitsPerDim.toFixed(3)} Lcon ${last?.lossCon.toFixed(3)}`;
-        });
-        log(`step ${step}/${request.steps} (${((performance.now() - trainStart) / 1000).toFixed(0)} s): ${parts.join(' | ')}`);
-      }
-    }
-    const trainingSeconds = (performance.now() - trainStart) / 1000;
-
-    const evalStart = performance.now();
-    const results = runs.map((run) =>
-      connection.next((e) => (e.type === 'evalResult' || e.type === 'evalStopped') && e.runId === run.runId),
-    );
-    connection.post({ type: 'runEval', runIds: runs.map((r) => r.runId) });
-    const rows: ExperimentRow[] = [];
-    for (const [i, pending] of results.entries()) {
-      const event = await pending;
-      if (event.type !== 'evalResult') throw new Error(event.type === 'evalStopped' ? event.message : 'unexpected event');
-      const run = runs[i];
-      const tail = (history.get(run.runId) ?? []).slice(-TAIL_STEPS);
-      rows.push({
-        runId: run.runId,
-        weighting: run.weighting,
-        lambdaCon: RUN_PRESETS[run.weighting].lambdaCon,
-        lambdaGen: RUN_PRESETS[run.weighting].lambdaGen,
-        steps: event.step,
-        training: {
-          steps: tail.length,
-          lossTotal: mean(tail.map((t) => t.lossTotal)),
-          lossCon: mean(tail.map((t) => t.lossCon)),
-          bitsPerDim: mean(tail.map((t) => t.bitsPerDim)),
-          conTop1: mean(tail.map((t) => t.conTop1)),
-          msPerStep: mean(tail.map((t) => t.msPerStep)),
-        },
-        results: event.results,
-      });
-      log(`${run.runId} evaluated in ${event.results.seconds.toFixed(1)} s`);
-    }
+    const seeds: SeedResult[] = [];
+    for (const seed of request.seeds) seeds.push(await runSeed(seed));
     return {
       request,
       backend: ready.backend,
@@ -167,12 +123,88 @@ export async function runExperiment(request: ExperimentRequest, log: (line: stri
         imageSize: summary.imageSize,
         classes: summary.classNames.length,
       },
-      rows,
-      trainingSeconds,
-      evalSeconds: (performance.now() - evalStart) / 1000,
+      ood: sources.oodName,
+      seeds,
       startedAt,
     };
   } finally {
     connection.close();
+  }
+
+  async function evaluateAll(runIds: string[]): Promise<Map<string, { step: number; results: EvalResults }>> {
+    const pending = runIds.map((runId) =>
+      connection.next((e) => (e.type === 'evalResult' || e.type === 'evalStopped') && e.runId === runId),
+    );
+    connection.post({ type: 'runEval', runIds });
+    const out = new Map<string, { step: number; results: EvalResults }>();
+    for (const [i, wait] of pending.entries()) {
+      const event = await wait;
+      if (event.type !== 'evalResult') throw new Error(event.type === 'evalStopped' ? event.message : 'unexpected event');
+      out.set(runIds[i], { step: event.step, results: event.results });
+      log(`${runIds[i]} evaluated at step ${event.step} in ${event.results.seconds.toFixed(1)} s`);
+    }
+    return out;
+  }
+
+  async function runSeed(seed: number): Promise<SeedResult> {
+    const base = presetConfig(request.preset, seed);
+    const runs = request.weightings.map((weighting) => ({
+      runId: `seed${seed}-${weighting}`,
+      weighting,
+      hyper: presetHyper(base.hyper, weighting),
+    }));
+    const trajectories = new Map<string, { step: number; results: EvalResults }[]>();
+    for (const run of runs) {
+      history.set(run.runId, []);
+      trajectories.set(run.runId, []);
+      connection.post({ type: 'createRun', runId: run.runId, config: { ...base, hyper: run.hyper } });
+      await connection.next((e) => e.type === 'runCreated' && e.runId === run.runId);
+    }
+    const runIds = runs.map((r) => r.runId);
+    let trainingMs = 0;
+    let evalMs = 0;
+    for (let step = 1; step <= request.steps; step++) {
+      const stepStart = performance.now();
+      const done = runs.map((run) => connection.next((e) => e.type === 'metrics' && e.runId === run.runId && e.step === step));
+      for (const run of runs) connection.post({ type: 'step', runId: run.runId });
+      await Promise.all(done);
+      trainingMs += performance.now() - stepStart;
+      if (step % LOG_EVERY === 0 || step === request.steps) {
+        const parts = runs.map((run) => {
+          const last = history.get(run.runId)?.at(-1);
+          return `${run.weighting} bpd ${last?.bitsPerDim.toFixed(3)} Lcon ${last?.lossCon.toFixed(3)}`;
+        });
+        log(`seed ${seed} step ${step}/${request.steps} (${(trainingMs / 1000).toFixed(0)} s training): ${parts.join(' | ')}`);
+      }
+      if (step === request.steps || (request.evalEvery > 0 && step % request.evalEvery === 0)) {
+        const evalStart = performance.now();
+        for (const [runId, record] of await evaluateAll(runIds)) trajectories.get(runId)?.push(record);
+        evalMs += performance.now() - evalStart;
+      }
+    }
+    const rows: ExperimentRow[] = runs.map((run) => {
+      const trajectory = trajectories.get(run.runId) ?? [];
+      const last = trajectory[trajectory.length - 1];
+      const steps = history.get(run.runId) ?? [];
+      return {
+        runId: run.runId,
+        weighting: run.weighting,
+        lambdaCon: RUN_PRESETS[run.weighting].lambdaCon,
+        lambdaGen: RUN_PRESETS[run.weighting].lambdaGen,
+        steps: last.step,
+        training: tailOf(steps),
+        results: last.results,
+        trajectory,
+        curve: bucketCurve(steps),
+      };
+    });
+    const untrainedId = untrainedBaselineId(base);
+    // The untrained network first, as in the app's table.
+    const seedBaselines = [untrainedId, PIXELS_BASELINE_ID].flatMap((id) => baselines.filter((b) => b.id === id));
+    for (const run of runs) {
+      connection.post({ type: 'deleteRun', runId: run.runId });
+      history.delete(run.runId);
+    }
+    return { seed, rows, baselines: seedBaselines, trainingSeconds: trainingMs / 1000, evalSeconds: evalMs / 1000 };
   }
 }

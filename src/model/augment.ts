@@ -20,7 +20,7 @@ const RGB_TO_YIQ = [0.299, 0.587, 0.114, 0.596, -0.274, -0.322, 0.211, -0.523, 0
 const VIEW_STREAM = 0x5eed01;
 const CLEAN_STREAM = 0x5eed02;
 
-type Mat3 = number[]; // row-major 3×3
+export type Mat3 = number[]; // row-major 3×3
 
 function mul3(a: Mat3, b: Mat3): Mat3 {
   const out = new Array<number>(9).fill(0);
@@ -64,11 +64,43 @@ export interface ViewParams {
   meanMatrix: Float32Array; // [V, 3, 3] Cᵀ
 }
 
+/** SimCLR's colour jitter (strengths 0.4, 0.4, 0.4, 0.1): factors and the order the four ops run in. */
+export interface ColourJitter {
+  brightness: number;
+  contrast: number;
+  saturation: number;
+  hue: number;
+  /** A permutation of 0 brightness, 1 contrast, 2 saturation, 3 hue. */
+  order: number[];
+}
+
+/** What was drawn for one view, before it becomes a crop box and colour matrices. */
+export interface ViewDraw {
+  /** Normalised [y1, x1, y2, x2], unflipped. */
+  crop: [number, number, number, number];
+  flip: boolean;
+  /** null: no jitter (p = 0.2). */
+  jitter: ColourJitter | null;
+  grayscale: boolean;
+}
+
+export const AUGMENT = {
+  cropScale: [0.2, 1],
+  cropRatio: [3 / 4, 4 / 3],
+  flipP: 0.5,
+  jitterP: 0.8,
+  /** brightness, contrast and saturation factors are drawn from [1 − s, 1 + s], hue from [−h, h]. */
+  jitterStrength: { brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1 },
+  grayscaleP: 0.2,
+} as const;
+
 /** torchvision RandomResizedCrop(scale 0.2–1, ratio 3/4–4/3) in normalised coordinates. */
 function drawCrop(rng: Rng): [number, number, number, number] {
+  const [minScale, maxScale] = AUGMENT.cropScale;
+  const [minRatio, maxRatio] = AUGMENT.cropRatio;
   for (let attempt = 0; attempt < 10; attempt++) {
-    const area = rng.uniform(0.2, 1);
-    const ratio = Math.exp(rng.uniform(Math.log(3 / 4), Math.log(4 / 3)));
+    const area = rng.uniform(minScale, maxScale);
+    const ratio = Math.exp(rng.uniform(Math.log(minRatio), Math.log(maxRatio)));
     const w = Math.sqrt(area * ratio);
     const h = Math.sqrt(area / ratio);
     if (w <= 1 && h <= 1) {
@@ -80,37 +112,43 @@ function drawCrop(rng: Rng): [number, number, number, number] {
   return [0, 0, 1, 1];
 }
 
-/** Composes the colour stage of one view into (A, C): out = A·x + C·μ. */
-function drawColour(rng: Rng): { a: Mat3; c: Mat3 } {
+function drawJitter(rng: Rng): ColourJitter | null {
+  if (!rng.bernoulli(AUGMENT.jitterP)) return null;
+  const strength = AUGMENT.jitterStrength;
+  const brightness = rng.uniform(1 - strength.brightness, 1 + strength.brightness);
+  const contrast = rng.uniform(1 - strength.contrast, 1 + strength.contrast);
+  const saturation = rng.uniform(1 - strength.saturation, 1 + strength.saturation);
+  const hue = rng.uniform(-strength.hue, strength.hue);
+  const order = [0, 1, 2, 3];
+  for (let i = 3; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return { brightness, contrast, saturation, hue, order };
+}
+
+/** The colour stage of one view as (A, C): out = A·x + C·μ, with μ the view's mean colour. */
+export function colourMatrices({ jitter, grayscale }: Pick<ViewDraw, 'jitter' | 'grayscale'>): { a: Mat3; c: Mat3 } {
   let a = IDENTITY;
   let c: Mat3 = new Array<number>(9).fill(0);
   const linear = (m: Mat3) => {
     a = mul3(m, a);
     c = mul3(m, c);
   };
-  if (rng.bernoulli(0.8)) {
-    const brightness = rng.uniform(0.6, 1.4);
-    const contrast = rng.uniform(0.6, 1.4);
-    const saturation = rng.uniform(0.6, 1.4);
-    const hue = rng.uniform(-0.1, 0.1);
-    const order = [0, 1, 2, 3];
-    for (let i = 3; i > 0; i--) {
-      const j = Math.floor(rng.next() * (i + 1));
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    for (const op of order) {
-      if (op === 0) linear(scale3(IDENTITY, brightness));
-      else if (op === 2) linear(add3(scale3(IDENTITY, saturation), scale3(TO_GRAY, 1 - saturation)));
-      else if (op === 3) linear(hueMatrix(hue));
+  if (jitter) {
+    for (const op of jitter.order) {
+      if (op === 0) linear(scale3(IDENTITY, jitter.brightness));
+      else if (op === 2) linear(add3(scale3(IDENTITY, jitter.saturation), scale3(TO_GRAY, 1 - jitter.saturation)));
+      else if (op === 3) linear(hueMatrix(jitter.hue));
       else {
         // Blend with the mean gray of the current image: mean of (A x + C μ) is (A + C) μ.
         const meanGray = mul3(TO_GRAY, add3(a, c));
-        a = scale3(a, contrast);
-        c = add3(scale3(c, contrast), scale3(meanGray, 1 - contrast));
+        a = scale3(a, jitter.contrast);
+        c = add3(scale3(c, jitter.contrast), scale3(meanGray, 1 - jitter.contrast));
       }
     }
   }
-  if (rng.bernoulli(0.2)) linear(TO_GRAY);
+  if (grayscale) linear(TO_GRAY);
   return { a, c };
 }
 
@@ -118,26 +156,40 @@ function transposeInto(target: Float32Array, offset: number, m: Mat3): void {
   for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) target[offset + j * 3 + i] = m[i * 3 + j];
 }
 
-/** Draws `views` augmented views of each of `batch` images for (seed, step); view v of image i is row v·B+i. */
-export function drawViewParams(batch: number, views: number, seed: number, step: number): ViewParams {
+/** The draws for `views` augmented views of each of `batch` images at (seed, step); view v of image i is row v·B+i. */
+export function drawViews(batch: number, views: number, seed: number, step: number): ViewDraw[] {
   const rng = new Rng(hashSeed(seed, step, VIEW_STREAM));
-  const n = batch * views;
+  return Array.from({ length: batch * views }, () => {
+    const crop = drawCrop(rng);
+    const flip = rng.bernoulli(AUGMENT.flipP);
+    const jitter = drawJitter(rng);
+    return { crop, flip, jitter, grayscale: rng.bernoulli(AUGMENT.grayscaleP) };
+  });
+}
+
+/** Crop boxes (a flip is a box with x1 > x2) and colour matrices of drawn views; row r crops image r mod batch. */
+export function viewParams(draws: readonly ViewDraw[], batch: number): ViewParams {
+  const n = draws.length;
   const params: ViewParams = {
     boxes: new Float32Array(n * 4),
     boxIndex: new Int32Array(n),
     pixelMatrix: new Float32Array(n * 9),
     meanMatrix: new Float32Array(n * 9),
   };
-  for (let r = 0; r < n; r++) {
-    const [y1, x1, y2, x2] = drawCrop(rng);
-    const flip = rng.bernoulli(0.5);
-    params.boxes.set(flip ? [y1, x2, y2, x1] : [y1, x1, y2, x2], r * 4);
+  draws.forEach((draw, r) => {
+    const [y1, x1, y2, x2] = draw.crop;
+    params.boxes.set(draw.flip ? [y1, x2, y2, x1] : [y1, x1, y2, x2], r * 4);
     params.boxIndex[r] = r % batch;
-    const { a, c } = drawColour(rng);
+    const { a, c } = colourMatrices(draw);
     transposeInto(params.pixelMatrix, r * 9, a);
     transposeInto(params.meanMatrix, r * 9, c);
-  }
+  });
   return params;
+}
+
+/** Draws `views` augmented views of each of `batch` images for (seed, step); view v of image i is row v·B+i. */
+export function drawViewParams(batch: number, views: number, seed: number, step: number): ViewParams {
+  return viewParams(drawViews(batch, views, seed, step), batch);
 }
 
 /** Applies drawn view parameters to images [B,S,S,3] (0..255) → [V,S,S,3] in [0, 255]. */
@@ -167,10 +219,16 @@ export function augmentViews(images: tf.Tensor4D, seed: number, step: number, vi
   return applyViews(images, drawViewParams(images.shape[0], views, seed, step));
 }
 
+/** Which images of a batch of `batch` the clean view of (seed, step) mirrors (p = 0.5 each). */
+export function drawCleanFlips(batch: number, seed: number, step: number): boolean[] {
+  const rng = new Rng(hashSeed(seed, step, CLEAN_STREAM));
+  return Array.from({ length: batch }, () => rng.bernoulli(AUGMENT.flipP));
+}
+
 /** The clean view for L_gen: horizontal flip with p = 0.5 only, values untouched (exact integers). */
 export function cleanView(images: tf.Tensor4D, seed: number, step: number): tf.Tensor4D {
   const b = images.shape[0];
-  const flags = cleanFlips(b, seed, step);
+  const flags = drawCleanFlips(b, seed, step);
   // A 0/1 blend rather than tf.where: where broadcasts its [B,1,1,1] mask with a Tile, which
   // tfjs-backend-wasm runs element by element in JS. 1·x + 0·y is exact, so pixels stay integers.
   return tf.tidy(() => {
@@ -186,17 +244,11 @@ export function cleanView(images: tf.Tensor4D, seed: number, step: number): tf.T
   });
 }
 
-/** The clean view's flips for (seed, step): the same draws cleanView makes. */
-function cleanFlips(batch: number, seed: number, step: number): boolean[] {
-  const rng = new Rng(hashSeed(seed, step, CLEAN_STREAM));
-  return Array.from({ length: batch }, () => rng.bernoulli(0.5));
-}
-
 /** The fused kernel's parameter table: the clean rows (identity crop or its mirror), then the views. */
 function augmentTable(batch: number, seed: number, step: number, clean: boolean, views: boolean): Float32Array {
   const rows: number[][] = [];
   if (clean) {
-    cleanFlips(batch, seed, step).forEach((flip, b) =>
+    drawCleanFlips(batch, seed, step).forEach((flip, b) =>
       rows.push([0, flip ? 1 : 0, 1, flip ? 0 : 1, b, ...[1, 0, 0, 0, 1, 0, 0, 0, 1], ...new Array<number>(9).fill(0)]),
     );
   }

@@ -148,6 +148,22 @@ describe('AdamW', () => {
     opt.dispose();
   });
 
+  it('an update that fails changes nothing: step counts, moments and weights stay as they were', async () => {
+    const { vars, opt } = setup();
+    const g = [tf.tensor2d([[0.1, -0.2]]), tf.tensor1d([0.3])];
+    opt.apply(g, 0.1, 1);
+    const state = await opt.exportState();
+    const weights = await Promise.all(vars.map(async (v) => Array.from(await v.variable.data())));
+    const gone = tf.tensor1d([0.3]);
+    gone.dispose(); // a kernel of the update fails on it, as a failing device would
+    expect(() => opt.apply([g[0], gone], 0.1, 2)).toThrow();
+    expect(opt.stepCounts).toEqual([1, 1]);
+    expect(await opt.exportState()).toEqual(state);
+    expect(await Promise.all(vars.map(async (v) => Array.from(await v.variable.data())))).toEqual(weights);
+    tf.dispose([...g, ...vars.map((v) => v.variable)]);
+    opt.dispose();
+  });
+
   it('keys the warm-up to the run step, not to the update count', async () => {
     const vars: NamedVariable[] = [{ name: 'x', variable: tf.variable(tf.tensor1d([1])), decay: false }];
     const opt = new AdamW(vars, { weightDecay: 0, warmupSteps: 10 });

@@ -131,11 +131,15 @@ export class AdamW {
    * numbers when they agree (the usual case: every variable updated at every step). Equal float32
    * values count as equal, so groups merge again once the corrections have converged to 1.
    */
-  private stepSizes(present: boolean[], lrT: number): { stepSize: number | tf.Tensor1D; epsHat: number | tf.Tensor1D } {
+  private stepSizes(
+    present: boolean[],
+    counts: readonly number[],
+    lrT: number,
+  ): { stepSize: number | tf.Tensor1D; epsHat: number | tf.Tensor1D } {
     const scales: number[] = [];
     const epsHats: number[] = [];
     const keys = new Map<string, number>();
-    const groupOf = this.counts.map((t, i) => {
+    const groupOf = counts.map((t, i) => {
       if (!present[i]) return 0; // skipped: its new values are discarded, any entry will do
       const { scale, epsHat } = biasCorrection(t, this.beta1, this.beta2, this.epsilon);
       const key = `${Math.fround(lrT * scale)}/${Math.fround(epsHat)}`;
@@ -171,12 +175,13 @@ export class AdamW {
   apply(grads: (tf.Tensor | undefined)[], lr: number, step: number): void {
     const present = grads.map((g) => g !== undefined);
     if (!present.includes(true)) return;
-    present.forEach((on, i) => {
-      if (on) this.counts[i] += 1;
-    });
+    // Committed with the new values below: an update that throws leaves every count, moment and weight
+    // as it was, so a retried step is the step a sibling run takes.
+    const counts = this.counts.map((t, i) => (present[i] ? t + 1 : t));
     const lrT = this.effectiveLr(lr, step);
     if (runsFused('adamw', () => adamwNeeds(this.total * 4))) {
-      this.applyFused(grads, lrT);
+      this.applyFused(grads, counts, lrT);
+      counts.forEach((t, i) => (this.counts[i] = t));
       return;
     }
     const partial = present.includes(false);
@@ -184,7 +189,7 @@ export class AdamW {
     // Kept: apply() usually runs inside the caller's tidy, and the mask must outlive this step.
     if (partial && !this.activeMasks.has(key)) this.activeMasks.set(key, tf.keep(tf.tidy(() => tf.cast(this.flatMask(present), 'bool'))));
     tf.tidy(() => {
-      const { stepSize, epsHat } = this.stepSizes(present, lrT);
+      const { stepSize, epsHat } = this.stepSizes(present, counts, lrT);
       // Every reshape is a kernel dispatch (~40 µs on wasm): 1-D tensors go in as they are.
       const flat = (ts: tf.Tensor[]) => tf.concat(ts.map((t) => (t.rank === 1 ? t : tf.reshape(t, [-1]))));
       const g = flat(grads.map((grad, i) => grad ?? tf.zeros(this.vars[i].variable.shape)));
@@ -199,24 +204,27 @@ export class AdamW {
         v = tf.where(active, v, this.v);
         next = tf.where(active, next, p);
       }
+      const table = tf.reshape(next, [this.total / this.rowWidth, this.rowWidth]);
+      const values = this.vars.map((x, i) => (present[i] ? tf.reshape(tf.gather(table, this.rows[i]), x.variable.shape) : null));
       this.m.assign(m);
       this.v.assign(v);
-      const table = tf.reshape(next, [this.total / this.rowWidth, this.rowWidth]);
       this.vars.forEach((x, i) => {
-        if (present[i]) x.variable.assign(tf.reshape(tf.gather(table, this.rows[i]), x.variable.shape));
+        const value = values[i];
+        if (value) x.variable.assign(value);
       });
     });
+    counts.forEach((t, i) => (this.counts[i] = t));
   }
 
   /**
    * The same update by the fused WebGPU kernel (webgpu/adamw.ts): every variable with a gradient, with
    * its own bias corrections, in as few dispatches as the device's storage-buffer limit allows.
    */
-  private applyFused(grads: (tf.Tensor | undefined)[], lrT: number): void {
+  private applyFused(grads: (tf.Tensor | undefined)[], counts: readonly number[], lrT: number): void {
     const slots: AdamWSlot[] = [];
     grads.forEach((grad, i) => {
       if (!grad) return;
-      const { scale, epsHat } = biasCorrection(this.counts[i], this.beta1, this.beta2, this.epsilon);
+      const { scale, epsHat } = biasCorrection(counts[i], this.beta1, this.beta2, this.epsilon);
       // 1 − lr·wd as the tfjs-op path computes it in float32.
       const decay = this.vars[i].decay ? Math.fround(1 - Math.fround(lrT * this.options.weightDecay)) : 1;
       slots.push({ param: this.vars[i].variable, grad, offset: this.offsets[i], stepSize: lrT * scale, epsHat, decay });

@@ -13,8 +13,12 @@ export interface StepValues {
 
 /** Reads [total, con, bpd, conTop1] with one readback and disposes the step's output tensors. */
 export async function readStepOutputs(out: StepOutputs): Promise<StepValues> {
-  const packed = tf.tidy(() => tf.stack([out.total, out.con, out.bpd, out.conTop1]));
-  tf.dispose([out.total, out.con, out.bpd, out.conTop1]);
+  let packed: tf.Tensor;
+  try {
+    packed = tf.tidy(() => tf.stack([out.total, out.con, out.bpd, out.conTop1]));
+  } finally {
+    tf.dispose([out.total, out.con, out.bpd, out.conTop1]);
+  }
   try {
     const [total, con, bpd, conTop1] = await packed.data();
     return { total, con, bpd, conTop1 };

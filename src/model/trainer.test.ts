@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig, type HyperParams } from '../config';
-import { stepImages } from './augment';
+import { augmentViews, cleanView, stepImages } from './augment';
+import { ntXent } from './losses';
 import { HybridTrainer, type StepOutputs } from './trainer';
 import { MICRO_MODEL, MICRO_TRAIN, fakeImages, useCpu } from './model.testing';
 
@@ -124,16 +125,65 @@ describe('HybridTrainer loss weights', () => {
     trainer.dispose();
   });
 
-  it('represent and bitsPerDim return one row per image, and agree with the step report', async () => {
+  it('represent and bitsPerDim return one row per image', async () => {
     const trainer = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
     const rep = trainer.represent(images);
     expect(rep.shape).toEqual([MICRO_TRAIN.batch, MICRO_MODEL.dim]);
     const bpd = trainer.bitsPerDim(images);
     expect(bpd.shape).toEqual([MICRO_TRAIN.batch]);
-    const values = await bpd.data();
-    for (const v of values) expect(v).toBeGreaterThan(0);
     tf.dispose([rep, bpd]);
     trainer.dispose();
+  });
+
+  // A twin holds the weights as they were before each step; the step's reported bits/dim must be its
+  // clean view's under those weights, whether or not L_gen is on the gradient path (docs/model.md).
+  for (const lambdaGen of [0, 1]) {
+    it(`the reported bits/dim is the clean view's under the weights before the step (λgen = ${lambdaGen})`, async () => {
+      const trainer = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
+      const twin = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
+      const hyper = { ...HYPER, lambdaGen, lr: 1e-2 };
+      for (let step = 0; step < 3; step++) {
+        twin.importState(await trainer.exportState());
+        const before = tf.tidy(() => tf.mean(twin.bitsPerDim(cleanView(images, MICRO_TRAIN.seed, step))));
+        const expected = (await before.data())[0];
+        before.dispose();
+        const [, , bpd] = await read(trainer.trainStep(images, hyper));
+        expect(bpd).toBeCloseTo(expected, 5);
+      }
+      trainer.dispose();
+      twin.dispose();
+    });
+  }
+
+  it('the total is λcon·Lcon + λgen·Lgen at λ = 0.3 and 1.7, against losses computed separately', async () => {
+    const trainer = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
+    const twin = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
+    const seed = MICRO_TRAIN.seed;
+    const b = MICRO_TRAIN.batch;
+    for (const [step, lambdaCon, lambdaGen] of [
+      [0, 0.3, 1.7],
+      [1, 1.7, 0.3],
+    ]) {
+      twin.importState(await trainer.exportState());
+      // Separately: L_gen from bitsPerDim of the clean view, L_con from the readable ntXent over each
+      // view encoded on its own (the step encodes [clean | view1 | view2] at once through the fused op).
+      const parts = tf.tidy(() => {
+        const gen = tf.mean(twin.bitsPerDim(cleanView(images, seed, step)));
+        const views = augmentViews(images, seed, step);
+        const z = (rows: tf.Tensor4D) => twin.model.project(twin.model.representation(twin.model.encode(rows), b));
+        const z1 = z(tf.slice(views, [0, 0, 0, 0], [b, -1, -1, -1]));
+        const z2 = z(tf.slice(views, [b, 0, 0, 0], [b, -1, -1, -1]));
+        return [gen, ntXent(z1, z2, HYPER.tau).loss];
+      });
+      const [gen, con] = await Promise.all(parts.map(async (t) => (await t.data())[0]));
+      tf.dispose(parts);
+      const [total, stepCon, bpd] = await read(trainer.trainStep(images, { ...HYPER, lambdaCon, lambdaGen }));
+      expect(stepCon).toBeCloseTo(con, 5);
+      expect(bpd).toBeCloseTo(gen, 5);
+      expect(total).toBeCloseTo(lambdaCon * con + lambdaGen * gen, 5);
+    }
+    trainer.dispose();
+    twin.dispose();
   });
 });
 

@@ -44,7 +44,8 @@ export class HybridTrainer {
    * belong to the caller.
    * - λcon = 0: no views are made or encoded; con and conTop1 are NaN.
    * - λgen = 0: the decoder is not on the gradient path; bpd of the clean batch is still reported,
-   *   from a separate forward pass without gradient (one extra encoder+decoder pass over B images).
+   *   from a separate forward pass without gradient (one extra encoder+decoder pass over B images),
+   *   under the weights before the update, like every loss the step reports.
    * - both 0: no update (weights and optimizer state untouched), bpd reported, total = 0; the step
    *   counter still advances so the augmentation stream stays aligned with the caller's steps.
    */
@@ -53,30 +54,39 @@ export class HybridTrainer {
     const { seed } = this.train;
     const useCon = hyper.lambdaCon > 0;
     const useGen = hyper.lambdaGen > 0;
-    const out = tf.tidy(() => {
-      // [clean | view 1 | view 2] rows and the clean patches (the generative targets): one kernel on webgpu.
-      const prepared = stepImages(images, seed, step, this.model.dims.patch, { clean: useGen, views: useCon });
-      let parts: StepLosses = { gen: null, con: null, top1: null };
-      const objective = (): tf.Scalar => {
-        // Kept: the gradient computation frees everything its objective makes except the value.
-        const { gen, con, top1 } = this.losses(prepared, hyper.tau);
-        parts = { gen: gen && tf.keep(gen), con: con && tf.keep(con), top1: top1 && tf.keep(top1) };
-        // L = λcon·Lcon + λgen·Lgen
-        let total: tf.Scalar = tf.scalar(0);
-        if (gen) total = tf.add(total, tf.mul(gen, hyper.lambdaGen));
-        if (con) total = tf.add(total, tf.mul(con, hyper.lambdaCon));
-        return total;
-      };
-      const total = useCon || useGen ? this.update(objective, hyper.lr, step + 1) : tf.scalar(0);
-      const nan = () => tf.scalar(Number.NaN);
-      return {
-        total,
-        con: parts.con ?? nan(),
-        // Reported bpd when λgen = 0: the clean batch's, outside the gradient.
-        bpd: parts.gen ?? (tf.mean(this.bitsPerDimOf(cleanView(images, seed, step))) as tf.Scalar),
-        conTop1: parts.top1 ?? nan(),
-      };
-    });
+    // Kept past the tidy for the report; a step that fails leaves nobody to read them.
+    let parts: StepLosses = { gen: null, con: null, top1: null };
+    let out: StepOutputs;
+    try {
+      out = tf.tidy(() => {
+        // [clean | view 1 | view 2] rows and the clean patches (the generative targets): one kernel on webgpu.
+        const prepared = stepImages(images, seed, step, this.model.dims.patch, { clean: useGen, views: useCon });
+        // Without L_gen the reported bits/dim is a pass of its own, made before the update so that it
+        // measures the same weights as L_gen does when it is on.
+        const bpdWithoutGen = useGen ? null : (tf.mean(this.bitsPerDimOf(cleanView(images, seed, step))) as tf.Scalar);
+        const objective = (): tf.Scalar => {
+          // Kept: the gradient computation frees everything its objective makes except the value.
+          const { gen, con, top1 } = this.losses(prepared, hyper.tau);
+          parts = { gen: gen && tf.keep(gen), con: con && tf.keep(con), top1: top1 && tf.keep(top1) };
+          // L = λcon·Lcon + λgen·Lgen
+          let total: tf.Scalar = tf.scalar(0);
+          if (gen) total = tf.add(total, tf.mul(gen, hyper.lambdaGen));
+          if (con) total = tf.add(total, tf.mul(con, hyper.lambdaCon));
+          return total;
+        };
+        const total = useCon || useGen ? this.update(objective, hyper.lr, step + 1) : tf.scalar(0);
+        const nan = () => tf.scalar(Number.NaN);
+        return {
+          total,
+          con: parts.con ?? nan(),
+          bpd: parts.gen ?? (bpdWithoutGen as tf.Scalar),
+          conTop1: parts.top1 ?? nan(),
+        };
+      });
+    } catch (error) {
+      tf.dispose([parts.gen, parts.con, parts.top1].filter((kept): kept is tf.Scalar => kept !== null));
+      throw error;
+    }
     this.stepCount += 1;
     return out;
   }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useCpu } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
 import { BundleError, decodeBundle, encodeBundle, type RunBundle } from './bundle';
+import { sampleResults } from '../eval/clusters.testing';
 import { FILES } from './bundleSchema';
 import { MICRO_CONFIG, fakeSet, trainedBundle } from './persist.testing';
 
@@ -109,6 +110,29 @@ describe('run bundle', () => {
     );
     const config = JSON.parse(dec.decode(parts[FILES.config]));
     expect(config.contents).toMatchObject({ samples: true, embedding: true });
+  });
+});
+
+describe('evaluations in a bundle', () => {
+  it("keep how the probe's fit ended; records from before that read as they were shown", () => {
+    const stalled = { iterations: 14, converged: false, stop: 'stalled' as const, gradient: 3e-5 };
+    const withEvals = { ...saved, history: { ...saved.history, evaluations: [{ step: 2, results: sampleResults({ probe: stalled }) }] } };
+    const parts = unzipSync(encodeBundle(withEvals, { samples: null, embedding: null }));
+    expect(decodeBundle(encodeBundle(withEvals, { samples: null, embedding: null })).bundle.history.evaluations[0].results.probe).toEqual(
+      stalled,
+    );
+    const csv = dec.decode(parts[FILES.evaluationsCsv]).trim().split('\n');
+    expect(csv[0].split(',').at(-1)).toBe('probeStop');
+    expect(csv[1].split(',').at(-1)).toBe('stalled');
+    // Written before the stop was recorded: `converged` alone.
+    const old = (converged: boolean) =>
+      editJson(parts, FILES.metrics, (m) => (m.evaluations[0].results.probe = { iterations: 14, converged }));
+    const probeOf = (files: Record<string, Uint8Array>) => decodeBundle(rezip(files)).bundle.history.evaluations[0].results.probe;
+    expect(probeOf(old(true))).toEqual({ iterations: 14, converged: true, stop: 'converged', gradient: null });
+    expect(probeOf(old(false))).toEqual({ iterations: 14, converged: false, stop: 'iterationCap', gradient: null });
+    // `converged` follows the stop, whatever the file says.
+    const contradicting = editJson(parts, FILES.metrics, (m) => (m.evaluations[0].results.probe.converged = true));
+    expect(probeOf(contradicting)).toEqual(stalled);
   });
 });
 

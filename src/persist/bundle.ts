@@ -27,6 +27,7 @@ import type { RunHistory } from './history';
 import { MAX_BUNDLE_BYTES } from './messages';
 import { legacyOptimizerShapes, migrateToCurrent, perVariableStepCounts } from './migrate';
 import { expectedOptimizerShapes, expectedWeightShapes, parameterCount } from './modelShapes';
+import { encodeCheckSet, type CheckSet } from './checkSetFile';
 import { encodePng, gridImage } from './png';
 import { decodeWeights, encodeWeights } from './weightsFormat';
 
@@ -48,6 +49,8 @@ export interface RunBundle {
 export interface BundleExtras {
   samples: SampleGrid | null;
   embedding: { frame: EmbeddingFrame; probe: Pick<ProbeSetPayload, 'labels' | 'indices' | 'classNames'> } | null;
+  /** Computed at export (src/worker/checkSet.ts) when the run's dataset is at hand. */
+  checkSet?: CheckSet | null;
 }
 
 export interface DecodedBundle {
@@ -81,7 +84,9 @@ export function describeContents(history: RunHistory, extras: BundleExtras): Con
   if (history.evaluations.length === 0) notes.push('no evaluations: none had been run on this run');
   if (!samples) notes.push('no samples: the sample view had not drawn any for this run since the page was opened');
   if (!extras.embedding) notes.push('no embedding: the embedding view had not projected this run since the page was opened');
-  return { samples, embedding: extras.embedding !== null, evaluations: history.evaluations.length > 0, notes };
+  const checkSet = Boolean(extras.checkSet);
+  if (!checkSet) notes.push('no check set: no dataset was loaded to draw its images from');
+  return { samples, embedding: extras.embedding !== null, evaluations: history.evaluations.length > 0, checkSet, notes };
 }
 
 export function encodeBundle(bundle: RunBundle, extras: BundleExtras): Uint8Array {
@@ -122,6 +127,11 @@ export function encodeBundle(bundle: RunBundle, extras: BundleExtras): Uint8Arra
     }
   }
   if (embedding) files[FILES.embedding] = text.encode(embeddingCsv(embedding.frame, embedding.probe));
+  if (extras.checkSet) {
+    const checkSet = encodeCheckSet(extras.checkSet, FILES.checkSetBin);
+    files[FILES.checkSet] = json(checkSet.json);
+    files[FILES.checkSetBin] = [checkSet.bin, { level: 0 }];
+  }
   const config: ConfigFile = {
     schemaVersion: SCHEMA_VERSION,
     app: APP_ID,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { HYPER_RANGES, validateModel, type HyperParams, type ModelConfig, type RunConfig, type TrainConfig } from '../config';
 import type { BatcherState } from '../data/batcher';
-import type { EvalResults } from '../eval/evalTypes';
+import { PROBE_STOPS, type EvalResults, type ProbeSummary } from '../eval/evalTypes';
 import type { EvalRecord, MetricRow } from './history';
 import type { WeightsGroup } from './weightsFormat';
 
@@ -24,6 +24,8 @@ export const FILES = {
   samplesUnconditional: 'samples/unconditional.png',
   samplesCompletions: 'samples/completions.png',
   embedding: 'embedding.csv',
+  checkSet: 'checkset.json',
+  checkSetBin: 'checkset.bin',
 } as const;
 
 /** Bounds on a config read from a file; the presets sit far inside them. */
@@ -94,6 +96,8 @@ export const configFileSchema = z.object({
     samples: z.boolean(),
     embedding: z.boolean(),
     evaluations: z.boolean(),
+    /** checkset.json + checkset.bin; bundles written before the check set existed lack the field. */
+    checkSet: z.boolean().default(false),
     notes: z.array(z.string().max(1000)).max(50),
   }),
 });
@@ -122,7 +126,21 @@ export const metricRowSchema: z.ZodType<MetricRow, unknown> = z.object({
 const rate = z.number().min(0).max(1);
 const nullableRate = rate.nullable();
 
-export const evalResultsSchema: z.ZodType<EvalResults> = z.object({
+// Evaluations recorded before the probe kept how its fit ended have `converged` only, which then also
+// covered a stalled loss: they read as converged or stopped at the cap, as they were shown.
+const probeSchema: z.ZodType<ProbeSummary, unknown> = z
+  .object({
+    iterations: int(0, 1e9),
+    converged: z.boolean(),
+    stop: z.enum(PROBE_STOPS).optional(),
+    gradient: z.number().min(0).nullable().optional(),
+  })
+  .transform(({ iterations, converged, stop, gradient }) => {
+    const ended = stop ?? (converged ? 'converged' : 'iterationCap');
+    return { iterations, converged: ended === 'converged', stop: ended, gradient: gradient ?? null };
+  });
+
+export const evalResultsSchema: z.ZodType<EvalResults, unknown> = z.object({
   linearAcc: nullableRate,
   knnAcc: nullableRate,
   oodAurocBpd: nullableRate,
@@ -139,8 +157,8 @@ export const evalResultsSchema: z.ZodType<EvalResults> = z.object({
     )
     .max(100),
   ece: nullableRate,
-  testBpd: z.number(),
-  oodParts: z.array(z.object({ name: z.string().max(200), count: int(0, 1e9), aurocBpd: rate, aurocFeature: rate })).max(20),
+  testBpd: z.number().nullable(),
+  oodParts: z.array(z.object({ name: z.string().max(200), count: int(0, 1e9), aurocBpd: nullableRate, aurocFeature: rate })).max(20),
   ood: z.object({
     name: z.string().max(500),
     origin: z.enum(['builtin', 'imported']),
@@ -151,11 +169,11 @@ export const evalResultsSchema: z.ZodType<EvalResults> = z.object({
   }),
   sizes: z.object({ train: int(0, 1e9), test: int(0, 1e9), ood: int(0, 1e9), labelledTrain: int(0, 1e9), labelledTest: int(0, 1e9) }),
   needsLabels: z.string().max(1000).nullable(),
-  probe: z.object({ iterations: int(0, 1e9), converged: z.boolean() }).nullable(),
+  probe: probeSchema.nullable(),
   seconds: z.number().min(0),
 });
 
-export const evalRecordSchema: z.ZodType<EvalRecord> = z.object({ step: int(0, LIMITS.maxSteps), results: evalResultsSchema });
+export const evalRecordSchema: z.ZodType<EvalRecord, unknown> = z.object({ step: int(0, LIMITS.maxSteps), results: evalResultsSchema });
 
 export const metricsFileSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),

@@ -36,6 +36,7 @@ const EVAL_COLUMNS = [
   'ece',
   'testBpd',
   'seconds',
+  'probeStop',
 ] as const;
 
 export function evaluationsCsv(records: readonly EvalRecord[]): string {
@@ -52,6 +53,7 @@ export function evaluationsCsv(records: readonly EvalRecord[]): string {
       results.ece,
       results.testBpd,
       results.seconds,
+      results.probe?.stop ?? null,
     ]),
   );
 }

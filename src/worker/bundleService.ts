@@ -10,6 +10,7 @@ import { historyEvents, historyUpTo } from '../persist/history';
 import type { PersistService, PersistHost } from './persistService';
 import type { PersistToWorker } from '../persist/messages';
 import { restoreRun } from './restoreRun';
+import { computeCheckSet } from '../worker/checkSet';
 
 export interface BundleHost extends PersistHost {
   post(event: Parameters<PersistHost['emit']>[0], transfer: Transferable[]): void;
@@ -39,7 +40,8 @@ export async function exportRun(host: BundleHost, persist: PersistService, runId
     dataset: dataset ? { name: dataset.name, imageSize: dataset.train.size, trainCount: dataset.train.count } : null,
     exportedAt: new Date().toISOString(),
   };
-  const extras = persist.recorder.views(runId);
+  const checkSet = dataset && (await computeCheckSet({ ...checkpoint, config: run.config, train: dataset.train, test: dataset.test }));
+  const extras = { ...persist.recorder.views(runId), checkSet };
   const bytes = encodeBundle(bundle, extras);
   const fileName = bundleFileName(runId, step);
   host.post({ type: 'runExported', runId, step, fileName, bytes, notes: describeContents(history, extras).notes }, [bytes.buffer]);

@@ -4,7 +4,6 @@
 // (umap-js has no exact out-of-sample transform, so the two sets share one neighbour graph).
 
 import { pca, projectPca } from '../eval/pca';
-import { runUmap } from '../eval/umap';
 import type { EmbeddingFrame, UmapParams } from '../viewTypes';
 
 export interface Features {
@@ -52,6 +51,8 @@ export async function umapFrame(
   const all = new Float32Array((probe.count + oodCount) * probe.dim);
   all.set(probe.values, 0);
   if (ood && oodCount > 0) all.set(ood.values, probe.count * probe.dim);
+  // umap-js loads on the first UMAP, not with the worker: the first training step does not need it.
+  const { runUmap } = await import('../eval/umap');
   const coords = await runUmap(all, probe.count + oodCount, probe.dim, {
     nNeighbors: Math.min(params.nNeighbors, probe.count + oodCount - 1),
     minDist: params.minDist,

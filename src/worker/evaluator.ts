@@ -7,14 +7,14 @@
 // from the scheduler's after-step hook, before the next step can take the lock, so "every N steps"
 // means the weights of step N exactly. Requests for a run already queued or running are ignored.
 // Cancel aborts the job at its next chunk or probe iteration; a queued job ends as soon as it starts.
+// The first evaluation in a context (dataset, settings, OOD set) also evaluates the baselines the run
+// is compared with (baselines.ts), inside the same job, before the run itself.
 
 import type { Dataset } from '../data/store';
 import { throwIfAborted } from '../eval/cancel';
 import { DEFAULT_EVAL_SETTINGS, normaliseEvalSettings, type EvalSettings } from '../eval/evalTypes';
-import { chunkSizeFor } from '../eval/modelPasses';
-import { buildOodParts } from '../eval/oodSet';
-import { runEvalSuite } from '../eval/suite';
 import type { FromWorker } from '../protocol';
+import { Baselines } from './baselines';
 import { deviceLock } from './deviceLock';
 import type { OodProvider } from './oodProvider';
 import type { TrainingRun } from './run';
@@ -25,6 +25,16 @@ export interface EvaluatorHost {
   emit(event: FromWorker): void;
 }
 
+/** The suite loads with the first evaluation, not with the worker: the first training step does not need it. */
+async function loadSuite() {
+  const [{ runEvalSuite }, { buildOodParts }, { chunkSizeFor }] = await Promise.all([
+    import('../eval/suite'),
+    import('../eval/oodSet'),
+    import('../eval/modelPasses'),
+  ]);
+  return { runEvalSuite, buildOodParts, chunkSizeFor };
+}
+
 /** Progress events at most this often (plus the first and the last of each phase). */
 const PROGRESS_INTERVAL_MS = 100;
 
@@ -32,19 +42,28 @@ export class Evaluator {
   private settings: EvalSettings = DEFAULT_EVAL_SETTINGS;
   /** Queued or running evaluations, by run. */
   private readonly jobs = new Map<string, AbortController>();
+  private readonly baselines: Baselines;
+  /** Counts datasets, so baselines of an earlier dataset are never taken for the current one's. */
+  private datasetGeneration = 0;
 
   constructor(
     private readonly host: EvaluatorHost,
     private readonly ood: OodProvider,
-  ) {}
+  ) {
+    this.baselines = new Baselines((baselines) => host.emit({ type: 'evalBaselines', runId: null, step: 0, baselines }));
+  }
 
   setSettings(patch: Partial<EvalSettings>): void {
+    const before = subsetsKey(this.settings);
     this.settings = normaliseEvalSettings(this.settings, patch);
+    if (subsetsKey(this.settings) !== before) this.baselines.reset();
     this.host.emit({ type: 'evalSettings', runId: null, step: 0, settings: this.settings });
   }
 
   /** A new dataset: start decoding the OOD set at its size in the background. */
   setDataset(dataset: Dataset): void {
+    this.datasetGeneration++;
+    this.baselines.reset();
     void this.ood.load(dataset.train.size);
   }
 
@@ -97,19 +116,22 @@ export class Evaluator {
       emitProgress({ phase: 'OOD set', done: 0, total: 1 });
       const natural = await this.ood.load(size);
       throwIfAborted(signal);
-      const results = await runEvalSuite(
-        {
-          model: run.trainer,
-          train: dataset.train,
-          test: dataset.test,
-          numClasses: dataset.classNames.length,
-          oodParts: buildOodParts(natural, settings, size),
-          oodInfo: this.ood.current(),
-          settings,
-          chunkSize: chunkSizeFor((size / run.config.model.patch) ** 2 + 1),
-        },
-        { signal, onProgress: emitProgress },
+      const { runEvalSuite, buildOodParts, chunkSizeFor } = await loadSuite();
+      const oodInfo = this.ood.current();
+      const base = {
+        train: dataset.train,
+        test: dataset.test,
+        numClasses: dataset.classNames.length,
+        oodParts: buildOodParts(natural, settings, size),
+        oodInfo,
+        settings,
+        chunkSize: chunkSizeFor((size / run.config.model.patch) ** 2 + 1),
+      };
+      const context = `${this.datasetGeneration}|${subsetsKey(settings)}|${oodInfo.name}|${oodInfo.state}|${oodInfo.imageCount}`;
+      await this.baselines.ensure(run.config, context, (model, phase) =>
+        runEvalSuite({ ...base, model }, { signal, onProgress: (p) => emitProgress({ ...p, phase: `${phase}: ${p.phase}` }) }),
       );
+      const results = await runEvalSuite({ ...base, model: run.trainer }, { signal, onProgress: emitProgress });
       this.host.emit({ type: 'evalResult', runId, step, results });
     } catch (error) {
       const cancelled = signal.aborted || (error instanceof DOMException && error.name === 'AbortError');
@@ -131,4 +153,10 @@ export class Evaluator {
       this.host.emit({ type: 'evalProgress', runId, step, ...p });
     };
   }
+}
+
+/** The settings that decide which images an evaluation sees (everything but when it runs). */
+function subsetsKey(settings: EvalSettings): string {
+  const { trainSubset, testSubset, oodSubset, includeSynthetic, seed } = settings;
+  return JSON.stringify([trainSubset, testSubset, oodSubset, includeSynthetic, seed]);
 }

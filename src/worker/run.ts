@@ -6,7 +6,7 @@ import type { RunStatus, StepMetrics } from '../runTypes';
 import { Batcher, type BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/store';
 import { readStepOutputs } from '../model/readout';
-import { HybridTrainer, type TrainerState } from '../model/trainer';
+import { HybridTrainer, type StepOutputs, type TrainerState } from '../model/trainer';
 
 export interface StepReport {
   step: number;
@@ -78,14 +78,24 @@ export class TrainingRun {
    */
   startStep(): Promise<StepReport> {
     const hyper = { ...this.hyper };
+    // The batch and the trainer's step (which seeds the views) advance together or not at all: a step
+    // that throws before the trainer commits it gives its batch back, so the run stays in lock-step
+    // with its same-seed siblings when it resumes.
+    const position = this.batcher.getState();
     const { pixels } = this.batcher.next();
     const { batch } = this.config.train;
     const size = this.config.model.imageSize;
     const started = performance.now();
-    const outputs = tf.tidy(() => {
-      const images = tf.tensor4d(pixels, [batch, size, size, 3], 'int32').toFloat();
-      return this.trainer.trainStep(images as tf.Tensor4D, hyper);
-    });
+    let outputs: StepOutputs;
+    try {
+      outputs = tf.tidy(() => {
+        const images = tf.tensor4d(pixels, [batch, size, size, 3], 'int32').toFloat();
+        return this.trainer.trainStep(images as tf.Tensor4D, hyper);
+      });
+    } catch (error) {
+      this.batcher.setState(position);
+      throw error;
+    }
     const step = this.trainer.step;
     return readStepOutputs(outputs).then(({ total, con, bpd, conTop1 }) => {
       const msPerStep = performance.now() - started;
@@ -97,8 +107,8 @@ export class TrainingRun {
     });
   }
 
-  /** One optimiser step, its report once its scalars are read back. */
-  trainOneStep(): Promise<StepReport> {
+  /** One optimiser step, its report once its scalars are read back; a step that fails rejects. */
+  async trainOneStep(): Promise<StepReport> {
     return this.startStep();
   }
 

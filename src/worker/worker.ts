@@ -16,7 +16,7 @@ import { ViewService } from './views';
 import { Evaluator } from './evaluator';
 import { OodProvider } from './oodProvider';
 import { PersistService } from './persistService';
-import { exportRun, importRun, type BundleHost } from './bundleService';
+import type { BundleHost } from './bundleService';
 import { installFaults } from './faultWiring';
 import { MessageTable, type MessageHandlers } from './messageTable';
 import { KernelReport } from './kernelReport';
@@ -155,14 +155,16 @@ const handlers: MessageHandlers = {
   },
   restoreSession: (message) => persist.handle(message),
   storage: (message) => persist.handle(message),
-  exportRun: ({ runId }) => exportRun(persistHost, persist, runId),
-  importRun: (message) => importRun(persistHost, persist, message),
+  // Run bundles (zip export and import) load on first use: the first training step does not need them.
+  exportRun: async ({ runId }) => (await import('./bundleService')).exportRun(persistHost, persist, runId),
+  importRun: async (message) => (await import('./bundleService')).importRun(persistHost, persist, message),
   reportMemory: (message) => faults.handle(message),
   simulateFault: (message) => faults.handle(message),
 };
 
 const table = new MessageTable(handlers, {
   onError: (message, error) => emit({ type: 'error', runId: 'runId' in message ? message.runId : null, step: 0, message: describe(error) }),
+  runExists: (runId) => scheduler.runs.has(runId),
   // Numbered on arrival so that a cancel also reaches imports still waiting in the queue.
   onArrival: (message) => {
     if (message.type === 'loadDataset') imports.queued();

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { presetConfig, type BackendRequest } from '../../config';
 import type { FromWorker, ToWorker } from '../../protocol';
 import { RecoveryController } from './recovery';
+import { restoredEvent as restored } from './workerEvents.testing';
 import { TrainerStore } from '../training/trainerStore';
 
 function setup(request: BackendRequest = 'auto') {
@@ -35,22 +36,6 @@ function setup(request: BackendRequest = 'auto') {
   feed({ type: 'runStatus', runId: 'run-2', step: 12, status: 'paused' });
   store.selectRun('run-2');
   return { store, posted, replayed, recovery, feed, restarts: () => restarts, restoring: () => restoring };
-}
-
-function restored(runId: string, step: number): FromWorker {
-  const config = presetConfig('tiny');
-  return {
-    type: 'runRestored',
-    runId,
-    step,
-    origin: 'checkpoint',
-    config,
-    forkedFrom: null,
-    hyper: config.hyper,
-    status: 'paused',
-    history: [],
-    message: `Restored ${runId}`,
-  };
 }
 
 describe('RecoveryController', () => {

@@ -4,6 +4,7 @@
 
 import { configFromUrl, configToUrl, defaultPresetFor, type AppConfig, type PresetName } from '../../config';
 import type { FromWorker, ToWorker } from '../../protocol';
+import { BUILTIN_DATASET } from '../common/builtinData';
 import { DatasetController, type DatasetActions } from '../datasets/datasetController';
 import { BUILTIN_OOD, createEvalActions, type EvalActions } from '../eval/evalActions';
 import { downloadBytes } from '../persist/download';
@@ -11,16 +12,10 @@ import { PersistController, type PersistActions } from '../persist/persistContro
 import { RunsController, type RunActions, type TrainingActions } from '../training/runsController';
 import { TrainerStore } from '../training/trainerStore';
 import { ViewsController, type ViewActions } from '../views/viewsController';
+import { Autostart } from './autostart';
 import { RecoveryController, type RecoveryActions } from './recovery';
 import { WorkerEvents } from './workerEvents';
 import { WorkerSupervisor } from './workerSupervisor';
-
-const BUILTIN_DATASET = {
-  kind: 'url' as const,
-  name: 'CIFAR-10 (5,000 train / 1,000 test)',
-  trainUrl: `${import.meta.env.BASE_URL}datasets/cifar10-train-5k.zip`,
-  testUrl: `${import.meta.env.BASE_URL}datasets/cifar10-test-1k.zip`,
-};
 
 export interface TrainerActions
   extends TrainingActions, RunActions, ViewActions, EvalActions, DatasetActions, PersistActions, RecoveryActions {}
@@ -59,8 +54,20 @@ export class TrainerConnection {
       },
       search,
     );
-    // The runs controller selects a requested run before the views follow the selection.
-    this.events.add(this.store, this.views.store, this.runs, this.views, this.datasets, this.persistence, this.recovery);
+    // The runs controller selects a requested run before the views follow the selection. Autostart
+    // comes before both: the worker takes the first step and the new selection's view jobs in the
+    // order they are asked for, on one device lock, so the first step does not wait for the step-0
+    // projection and samples (seconds on wasm).
+    this.events.add(
+      this.store,
+      this.views.store,
+      new Autostart(this.config.autostart, post),
+      this.runs,
+      this.views,
+      this.datasets,
+      this.persistence,
+      this.recovery,
+    );
     this.supervisor = new WorkerSupervisor({
       create: () => new Worker(new URL('../../worker/worker.ts', import.meta.url), { type: 'module', name: 'trainer' }),
       onMessage: (event) => this.onEvent(event),
@@ -101,7 +108,6 @@ export class TrainerConnection {
         if (event.runs === 0) this.datasets.replaceRuns();
         return;
       case 'runCreated':
-        if (this.config.autostart && event.runId) this.post({ type: 'start', runId: event.runId });
         this.writeUrl();
         return;
       default:

@@ -27,7 +27,8 @@ export function ClassThumbnails({ classNames, trainPerClass, thumbnails }: Props
         }))
       : groups.filter((g) => g.label === -1).map((g) => ({ key: 'unlabelled', name: 'unlabelled', count: null, group: g }));
   return (
-    <ul className="class-list">
+    // Focusable: the list scrolls, and a keyboard user scrolls it with the arrow keys once it has focus.
+    <ul className="class-list" tabIndex={0} aria-label="Classes, with training images per class and examples">
       {rows.map((row) => (
         <li key={row.key} className="class-row">
           <span className="class-name" title={row.name}>

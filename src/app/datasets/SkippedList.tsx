@@ -11,7 +11,8 @@ export function SkippedList({ skipped }: { skipped: SkippedFile[] }) {
         {n} file{n === 1 ? '' : 's'} skipped
       </summary>
       {n > 0 && (
-        <ul className="skipped">
+        // Focusable: a long list scrolls, and the keyboard scrolls it once it has focus.
+        <ul className="skipped" tabIndex={0} aria-label="Skipped files and why">
           {skipped.map((file, i) => (
             <li key={i}>
               <span className="skipped-name">{file.name}</span>: {file.reason}

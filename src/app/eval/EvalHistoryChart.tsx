@@ -3,6 +3,7 @@
 
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { EvalRecord } from './evalStore';
+import { formatMetric } from './evalView';
 
 const SERIES = [
   { key: 'linearAcc', name: 'linear acc.', color: '#2563eb' },
@@ -14,6 +15,7 @@ const SERIES = [
 ] as const;
 
 export function EvalHistoryChart({ runId, records }: { runId: string | null; records: EvalRecord[] }) {
+  const last = records[records.length - 1];
   const data = records.map((r) => ({
     step: r.step,
     testBpd: r.results.testBpd,
@@ -22,6 +24,11 @@ export function EvalHistoryChart({ runId, records }: { runId: string | null; rec
   return (
     <section className="panel chart" data-testid="eval-history-chart" data-value={records.length} aria-label="Evaluation history">
       <h2>Evaluations over steps{runId ? ` · ${runId}` : ''}</h2>
+      {last && (
+        <p className="visually-hidden" data-testid="eval-history-text">
+          {`Latest, step ${last.step}: ${[...SERIES.map((s) => `${s.name} ${formatMetric(last.results[s.key])}`), `test bits/dim ${formatMetric(last.results.testBpd)}`].join(', ')}`}
+        </p>
+      )}
       {records.length === 0 ? (
         <p className="eval-note">No evaluation of this run yet.</p>
       ) : (

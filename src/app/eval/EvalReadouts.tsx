@@ -2,8 +2,15 @@
 // empty while there is none) and, folded, the per-OOD-part and per-corruption breakdowns.
 
 import { summariseCorruptions } from '../../eval/aggregate';
+import type { ProbeStop } from '../../eval/evalTypes';
 import type { EvalRecord } from './evalStore';
 import { EVAL_READOUTS, formatMetric } from './evalView';
+
+const PROBE_STOP_TEXT: Record<ProbeStop, string> = {
+  converged: 'converged',
+  stalled: 'stalled (the loss stopped falling before the gradient was small)',
+  iterationCap: 'stopped at the iteration cap',
+};
 
 export function EvalReadouts({ record }: { record: EvalRecord | null }) {
   const results = record?.results ?? null;
@@ -88,7 +95,7 @@ function EvalDetails({ step, record }: { step: number; record: EvalRecord }) {
       )}
       {r.probe && (
         <p className="eval-note">
-          Linear probe: {r.probe.iterations} L-BFGS iterations, {r.probe.converged ? 'converged' : 'stopped at the iteration cap'}.
+          Linear probe: {r.probe.iterations} L-BFGS iterations, {PROBE_STOP_TEXT[r.probe.stop]}.
         </p>
       )}
     </details>

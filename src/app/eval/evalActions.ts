@@ -1,6 +1,7 @@
 // The evaluation suite's actions: what the Evaluation panel and the OOD file input may ask
 // of the worker. The connection spreads these into its actions; nothing else posts eval messages.
 
+import { BUILTIN_OOD_URL } from '../common/builtinData';
 import type { EvalSettings } from '../../eval/evalTypes';
 import type { OodSource } from '../../data/datasetTypes';
 import type { ToWorker } from '../../protocol';
@@ -20,7 +21,7 @@ export interface EvalActions {
 export const BUILTIN_OOD: OodSource = {
   kind: 'url',
   name: 'notMNIST letters (built-in, 1,000)',
-  url: `${import.meta.env.BASE_URL}datasets/notmnist-test-1k.zip`,
+  url: BUILTIN_OOD_URL,
 };
 
 export function createEvalActions(post: (message: ToWorker) => void, store: TrainerStore): EvalActions {

@@ -1,7 +1,7 @@
 // The UI's view of the evaluation suite, built only from worker events. Pure: a reducer the
 // TrainerStore calls for the eval events, testable in Node.
 
-import { DEFAULT_EVAL_SETTINGS, type EvalResults, type EvalSettings, type OodSetInfo } from '../../eval/evalTypes';
+import { DEFAULT_EVAL_SETTINGS, type BaselineRecord, type EvalResults, type EvalSettings, type OodSetInfo } from '../../eval/evalTypes';
 import type { FromWorker } from '../../protocol';
 
 export interface EvalRecord {
@@ -22,13 +22,15 @@ export interface EvalState {
   active: Record<string, EvalActivity>;
   /** Every finished evaluation by run, in step order. */
   history: Record<string, EvalRecord[]>;
+  /** The untrained networks and the raw pixels on the current subsets (docs/evaluations.md#baselines). */
+  baselines: BaselineRecord[];
   ood: OodSetInfo | null;
   /** The last cancel or failure, for the panel to show. */
   notice: { kind: 'info' | 'error'; text: string } | null;
 }
 
 export function initialEvalState(): EvalState {
-  return { settings: DEFAULT_EVAL_SETTINGS, active: {}, history: {}, ood: null, notice: null };
+  return { settings: DEFAULT_EVAL_SETTINGS, active: {}, history: {}, baselines: [], ood: null, notice: null };
 }
 
 function without<T>(record: Record<string, T>, key: string): Record<string, T> {
@@ -44,6 +46,8 @@ export function reduceEval(state: EvalState, event: FromWorker): EvalState {
       return { ...state, settings: event.settings };
     case 'oodSet':
       return { ...state, ood: event.info };
+    case 'evalBaselines':
+      return { ...state, baselines: event.baselines };
     case 'evalProgress':
       if (!event.runId) return state;
       return {

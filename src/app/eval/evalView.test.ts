@@ -1,64 +1,53 @@
 import { describe, expect, it } from 'vitest';
-import { presetConfig } from '../../config';
-import type { EvalResults } from '../../eval/evalTypes';
 import { initialEvalState, reduceEval } from './evalStore';
-import { formatMetric, tableRows, tradeoffPoints } from './evalView';
-import type { RunView } from '../training/runView';
+import { baselinePoints, formatMetric, tradeoffSeries } from './evalView';
+import { evalResults, pixelsRecord, runView, untrainedRecord } from './evalView.testing';
 
-function run(id: string, color: string): RunView {
-  const config = presetConfig('tiny');
-  return {
-    id,
-    config,
-    status: 'idle',
-    step: 0,
-    hyper: config.hyper,
-    history: [],
-    hyperChanges: [],
-    lastHyperUsed: null,
-    color,
-    forkedFrom: null,
-  };
-}
-
-function results(linearAcc: number | null, feature: number): EvalResults {
-  return {
-    linearAcc,
-    knnAcc: null,
-    oodAurocBpd: 0.3,
-    oodAurocFeature: feature,
-    corruptionAcc: null,
-    corruptionRatio: null,
-    corruptions: [],
-    ece: null,
-    testBpd: 5,
-    oodParts: [],
-    ood: { name: 'x', origin: 'builtin', state: 'ready', imageCount: 1, skipped: 0, error: null },
-    sizes: { train: 1, test: 1, ood: 1, labelledTrain: 1, labelledTest: 1 },
-    needsLabels: linearAcc === null ? 'needs labels' : null,
-    probe: null,
-    seconds: 1,
-  };
-}
-
-describe('tradeoffPoints', () => {
-  const runs = [run('a', '#111'), run('b', '#222'), run('c', '#333')];
+describe('tradeoffSeries and baselinePoints', () => {
+  const runs = [runView('a', '#111'), runView('b', '#222'), runView('c', '#333'), runView('f', '#444', 1, { runId: 'a', step: 5 })];
   let evals = initialEvalState();
-  evals = reduceEval(evals, { type: 'evalResult', runId: 'a', step: 5, results: results(0.2, 0.9) });
-  evals = reduceEval(evals, { type: 'evalResult', runId: 'a', step: 9, results: results(0.4, 0.8) });
-  evals = reduceEval(evals, { type: 'evalResult', runId: 'c', step: 9, results: results(null, 0.7) });
+  evals = reduceEval(evals, { type: 'evalResult', runId: 'a', step: 5, results: evalResults(0.2, 0.9) });
+  evals = reduceEval(evals, { type: 'evalResult', runId: 'a', step: 9, results: evalResults(0.4, 0.8) });
+  evals = reduceEval(evals, { type: 'evalResult', runId: 'c', step: 9, results: evalResults(null, 0.7) });
+  evals = reduceEval(evals, { type: 'evalResult', runId: 'f', step: 9, results: evalResults(0.3, 0.6) });
 
-  it('one point per run with a latest labelled result, in its colour, on the chosen score', () => {
-    expect(tradeoffPoints(runs, evals, 'oodAurocFeature')).toEqual([{ runId: 'a', color: '#111', step: 9, x: 0.4, y: 0.8 }]);
-    expect(tradeoffPoints(runs, evals, 'oodAurocBpd')[0].y).toBe(0.3);
+  it('one path per run with a labelled latest evaluation, in step order, error bars on the latest point only', () => {
+    const series = tradeoffSeries(runs, evals, 'oodAurocFeature');
+    expect(series.map((s) => [s.runId, s.color])).toEqual([
+      ['a', '#111'],
+      ['f', '#444'],
+    ]);
+    const [a] = series;
+    expect(a.points.map((p) => [p.step, p.x, p.y, p.latest])).toEqual([
+      [5, 0.2, 0.9, false],
+      [9, 0.4, 0.8, true],
+    ]);
+    expect(a.points[0].ex).toBe(0);
+    // 1.96·√(0.4·0.6/500) = 0.0429407
+    expect(a.points[1].ex).toBeCloseTo(0.0429407, 6);
+    expect(tradeoffSeries(runs, evals, 'oodAurocBpd')[0].points[1].y).toBe(0.3);
   });
 
-  it('the table lists every run, evaluated or not', () => {
-    expect(tableRows(runs, evals).map((r) => [r.run.id, r.record?.step ?? null])).toEqual([
-      ['a', 9],
-      ['b', null],
-      ['c', 9],
+  it('a run from scratch starts at its untrained network; a fork does not; the baselines are points', () => {
+    const withBaselines = reduceEval(evals, {
+      type: 'evalBaselines',
+      runId: null,
+      step: 0,
+      baselines: [untrainedRecord(1, evalResults(0.1, 0.5)), pixelsRecord(evalResults(0.25, 0.7, { oodAurocBpd: null, testBpd: null }))],
+    });
+    const [a, f] = tradeoffSeries(runs, withBaselines, 'oodAurocFeature');
+    expect(a.points.map((p) => [p.step, p.x])).toEqual([
+      [0, 0.1],
+      [5, 0.2],
+      [9, 0.4],
     ]);
+    expect(f.points.map((p) => p.step)).toEqual([9]);
+    expect(baselinePoints(runs, withBaselines, 'oodAurocFeature').map((p) => [p.kind, p.x, p.y])).toEqual([
+      ['untrained', 0.1, 0.5],
+      ['pixels', 0.25, 0.7],
+    ]);
+    // The raw pixels have no bits/dim score.
+    expect(baselinePoints(runs, withBaselines, 'oodAurocBpd').map((p) => p.kind)).toEqual(['untrained']);
   });
 });
 

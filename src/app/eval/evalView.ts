@@ -1,8 +1,10 @@
-// Pure shaping of evaluation results for the Evaluation panel: the trade-off plot's points, table
-// rows, and number formatting. Kept out of the components so it is tested without a DOM.
+// Pure shaping of evaluation results for the Evaluation panel: the trade-off plot's trajectories and
+// baseline points, the readouts, and number formatting. Kept out of the components so it is tested
+// without a DOM (the table's rows: comparison.ts).
 
 import type { EvalResults } from '../../eval/evalTypes';
-import { latestEval, type EvalRecord, type EvalState } from './evalStore';
+import { comparisonRows, intervalOf } from './comparison';
+import type { EvalState } from './evalStore';
 import type { RunView } from '../training/runView';
 
 /** Which OOD score the trade-off plot's y axis shows. */
@@ -14,33 +16,68 @@ export const OOD_SCORE_LABELS: Record<OodScoreKey, string> = {
 };
 
 export interface TradeoffPoint {
-  runId: string;
-  color: string;
   step: number;
   x: number;
   y: number;
+  /** 95% half-widths; drawn on a run's latest point only, 0 elsewhere. */
+  ex: number;
+  ey: number;
+  latest: boolean;
 }
 
-/** One point per run that has a latest evaluation with both numbers (unlabelled data has no x). */
-export function tradeoffPoints(runs: readonly RunView[], evals: EvalState, key: OodScoreKey): TradeoffPoint[] {
-  const points: TradeoffPoint[] = [];
+/** One run's path through the plot: its evaluations in step order, from its untrained network when it has one. */
+export interface TradeoffSeries {
+  runId: string;
+  color: string;
+  points: TradeoffPoint[];
+}
+
+export interface BaselinePoint {
+  key: string;
+  kind: 'untrained' | 'pixels';
+  label: string;
+  x: number;
+  y: number;
+  ex: number;
+  ey: number;
+}
+
+function pointOf(results: EvalResults, key: OodScoreKey, step: number, latest: boolean): TradeoffPoint | null {
+  const x = results.linearAcc;
+  const y = results[key];
+  if (typeof x !== 'number' || typeof y !== 'number') return null;
+  const ex = latest ? (intervalOf(results, 'linearAcc') ?? 0) : 0;
+  const ey = latest ? (intervalOf(results, key) ?? 0) : 0;
+  return { step, x, y, ex, ey, latest };
+}
+
+/**
+ * Per run with a labelled evaluation: every evaluation in step order (the trajectory), led by its
+ * untrained network at step 0 when the run was trained from scratch (a fork starts elsewhere).
+ */
+export function tradeoffSeries(runs: readonly RunView[], evals: EvalState, key: OodScoreKey): TradeoffSeries[] {
+  const rows = comparisonRows(runs, evals);
+  const series: TradeoffSeries[] = [];
   for (const run of runs) {
-    const record = latestEval(evals, run.id);
-    const x = record?.results.linearAcc;
-    const y = record?.results[key];
-    if (record && typeof x === 'number' && typeof y === 'number') points.push({ runId: run.id, color: run.color, step: record.step, x, y });
+    const records = evals.history[run.id] ?? [];
+    const points = records
+      .map((r, i) => pointOf(r.results, key, r.step, i === records.length - 1))
+      .filter((p): p is TradeoffPoint => p !== null);
+    if (points.length === 0 || !points[points.length - 1].latest) continue;
+    const untrained = rows.find((r) => r.key === run.id)?.untrained;
+    const start = !run.forkedFrom && untrained && points[0].step > 0 ? pointOf(untrained, key, 0, false) : null;
+    series.push({ runId: run.id, color: run.color, points: start ? [start, ...points] : points });
   }
-  return points;
+  return series;
 }
 
-export interface TableRow {
-  run: RunView;
-  record: EvalRecord | null;
-}
-
-/** Every run, with its latest evaluation or null. */
-export function tableRows(runs: readonly RunView[], evals: EvalState): TableRow[] {
-  return runs.map((run) => ({ run, record: latestEval(evals, run.id) }));
+/** The evaluated baselines as points (the raw pixels have no bits/dim score, so no point on that axis). */
+export function baselinePoints(runs: readonly RunView[], evals: EvalState, key: OodScoreKey): BaselinePoint[] {
+  return comparisonRows(runs, evals).flatMap((row) => {
+    if (row.kind === 'run' || !row.results) return [];
+    const p = pointOf(row.results, key, 0, true);
+    return p ? [{ key: row.key, kind: row.kind, label: row.label, x: p.x, y: p.y, ex: p.ex, ey: p.ey }] : [];
+  });
 }
 
 /** The readouts of docs/architecture.md#test-hooks with the result field each shows. */

@@ -1,10 +1,12 @@
 // Side-by-side runs: each run in its colour with its loss weights, step and status; select,
-// pause/resume or delete it; start a new run from a preset weighting, or fork the selected run.
+// pause/resume or delete it; start a new run from a preset weighting, fork the selected run, or
+// compare a set of weightings in one click.
 
 import { useState } from 'react';
 import { MAX_RUNS, RUN_PRESETS, type RunPresetName } from '../../runPresets';
 import type { RunActions, TrainingActions } from './runsController';
 import type { RunView } from './runView';
+import { SweepForm } from './SweepForm';
 
 const PRESET_NAMES = Object.keys(RUN_PRESETS) as RunPresetName[];
 
@@ -101,6 +103,8 @@ export function RunList({
         </button>
       </div>
       {full && <p className="hint">Delete a run to start another: at most {MAX_RUNS} train side by side.</p>}
+      <h3>Compare weightings</h3>
+      <SweepForm runs={runs} actions={actions} />
     </section>
   );
 }

@@ -8,15 +8,17 @@ interface SliderSpec {
   key: keyof HyperParams;
   testId: string;
   label: string;
+  /** What a screen reader calls the slider. */
+  name: string;
   /** The learning rate spans orders of magnitude, so its slider moves in log10 units. */
   log?: boolean;
 }
 
 const SLIDERS: SliderSpec[] = [
-  { key: 'lambdaCon', testId: 'slider-lambda-con', label: 'λ_con' },
-  { key: 'lambdaGen', testId: 'slider-lambda-gen', label: 'λ_gen' },
-  { key: 'tau', testId: 'slider-tau', label: 'τ' },
-  { key: 'lr', testId: 'slider-lr', label: 'learning rate', log: true },
+  { key: 'lambdaCon', testId: 'slider-lambda-con', label: 'λ_con', name: 'contrastive loss weight λ_con' },
+  { key: 'lambdaGen', testId: 'slider-lambda-gen', label: 'λ_gen', name: 'generative loss weight λ_gen' },
+  { key: 'tau', testId: 'slider-tau', label: 'τ', name: 'contrastive temperature τ' },
+  { key: 'lr', testId: 'slider-lr', label: 'learning rate', name: 'learning rate', log: true },
 ];
 
 const LR_LOG_RANGE = { min: -5, max: 1, step: 0.05 };
@@ -34,13 +36,17 @@ function HyperSlider({
 }) {
   const range = spec.log ? LR_LOG_RANGE : HYPER_RANGES[spec.key];
   const position = spec.log ? Math.log10(value) : value;
+  const text = spec.log ? value.toExponential(1) : value.toFixed(2);
   return (
     <label className="slider">
       <span>
-        {spec.label} <output>{spec.log ? value.toExponential(1) : value.toFixed(2)}</output>
+        {spec.label} <output>{text}</output>
       </span>
       <input
         type="range"
+        aria-label={spec.name}
+        // The learning rate's slider moves in log10 units: without this it would announce "-3".
+        aria-valuetext={text}
         data-testid={spec.testId}
         data-value={value}
         min={range.min}

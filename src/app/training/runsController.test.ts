@@ -77,4 +77,41 @@ describe('RunsController and ViewsController', () => {
     h.runs.forkRun();
     expect(h.posted.at(-1)).toMatchObject({ type: 'forkRun', runId: 'run-4', parentId: 'run-1' });
   });
+
+  it('a comparison replaces the runs with one run per weighting on the selected seed and starts each as it is created', () => {
+    const h = setup();
+    const seeded = { ...presetConfig('tiny', 7), hyper: { lambdaCon: 1, lambdaGen: 1, tau: 0.3, lr: 2e-3 } };
+    h.deliver({ type: 'runCreated', runId: 'run-1', step: 0, config: seeded });
+    h.created('run-2');
+    h.store.selectRun('run-1');
+    h.posted.length = 0;
+    h.runs.startSweep(
+      [
+        { lambdaCon: 0, lambdaGen: 1 },
+        { lambdaCon: 1, lambdaGen: 0 },
+      ],
+      40,
+    );
+    expect(h.posted).toEqual([
+      { type: 'setEvalSettings', settings: { autoEvery: 40 } },
+      { type: 'deleteRun', runId: 'run-1' },
+      { type: 'deleteRun', runId: 'run-2' },
+      { type: 'createRun', runId: 'run-3', config: { ...seeded, hyper: { lambdaCon: 0, lambdaGen: 1, tau: 0.3, lr: 2e-3 } } },
+      { type: 'createRun', runId: 'run-4', config: { ...seeded, hyper: { lambdaCon: 1, lambdaGen: 0, tau: 0.3, lr: 2e-3 } } },
+    ]);
+    h.deliver({ type: 'runDeleted', runId: 'run-1', step: 0 });
+    h.deliver({ type: 'runDeleted', runId: 'run-2', step: 0 });
+    h.posted.length = 0;
+    h.deliver({ type: 'runCreated', runId: 'run-3', step: 0, config: seeded });
+    h.deliver({ type: 'runCreated', runId: 'run-4', step: 0, config: seeded });
+    expect(h.posted.filter((m) => m.type === 'start')).toEqual([
+      { type: 'start', runId: 'run-3' },
+      { type: 'start', runId: 'run-4' },
+    ]);
+    // The first run of the comparison is selected; a later run of the same id is not started again.
+    expect(h.store.getSnapshot().selectedRunId).toBe('run-3');
+    h.posted.length = 0;
+    h.deliver({ type: 'runCreated', runId: 'run-4', step: 0, config: seeded });
+    expect(h.posted.filter((m) => m.type === 'start')).toEqual([]);
+  });
 });

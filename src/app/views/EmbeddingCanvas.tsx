@@ -3,7 +3,7 @@
 // re-renders only when the point under the cursor changes. Points are drawn as one path per class colour (one fill per
 // class, not per point), which keeps 10,000 points well inside a frame.
 
-import { useCallback, useEffect, useMemo, useRef, useState, type PointerEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
 import type { ProbeSetPayload } from '../../viewTypes';
 import {
   classColor,
@@ -17,6 +17,7 @@ import {
   zoomAt,
   type Viewport,
 } from './embeddingGeometry';
+import { clearedHiDpiContext } from '../common/hiDpiCanvas';
 import { Thumbnail } from '../common/Thumbnail';
 
 export interface EmbeddingPoints {
@@ -33,17 +34,23 @@ interface Hover {
 
 const POINT = 3;
 const HOVER_RADIUS = 8;
+const KEY_PAN = 24;
+const KEY_ZOOM = 1.25;
+const KEY_HOVER_RADIUS = 24;
 
 export function EmbeddingCanvas({
   probe,
   points,
   showOod,
   height = 380,
+  description = 'Embedding of the held-out images',
 }: {
   probe: ProbeSetPayload;
   points: EmbeddingPoints | null;
   showOod: boolean;
   height?: number;
+  /** What the picture shows, for screen readers; the keys are added to it. */
+  description?: string;
 }) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const viewRef = useRef<Viewport>(IDENTITY_VIEW);
@@ -57,18 +64,10 @@ export function EmbeddingCanvas({
   const draw = useCallback(() => {
     frameRef.current = null;
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
-    if (!canvas || !ctx) return;
     const started = performance.now();
-    const dpr = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const h = canvas.clientHeight;
-    if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(h * dpr)) {
-      canvas.width = Math.round(width * dpr);
-      canvas.height = Math.round(h * dpr);
-    }
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, width, h);
+    const surface = canvas ? clearedHiDpiContext(canvas) : null;
+    if (!surface) return;
+    const { ctx, width, height: h } = surface;
     if (!points) {
       setDrawn(0);
       return;
@@ -148,6 +147,14 @@ export function EmbeddingCanvas({
     };
   }, [requestDraw]);
 
+  /** Shows the point nearest to (x, y), if one is within `radius` pixels. */
+  const pickAt = (x: number, y: number, radius: number) => {
+    const i = nearestPoint(screenRef.current.probe, x, y, radius);
+    const j = i < 0 ? nearestPoint(screenRef.current.ood, x, y, radius) : -1;
+    const next = i >= 0 ? { ood: false, index: i, x, y } : j >= 0 ? { ood: true, index: j, x, y } : null;
+    setHover((prev) => (prev?.index === next?.index && prev?.ood === next?.ood ? prev : next));
+  };
+
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
     const x = event.clientX - rect.left;
@@ -158,18 +165,45 @@ export function EmbeddingCanvas({
       requestDraw();
       return;
     }
-    const i = nearestPoint(screenRef.current.probe, x, y, HOVER_RADIUS);
-    const j = i < 0 ? nearestPoint(screenRef.current.ood, x, y, HOVER_RADIUS) : -1;
-    const next = i >= 0 ? { ood: false, index: i, x, y } : j >= 0 ? { ood: true, index: j, x, y } : null;
-    setHover((prev) => (prev?.index === next?.index && prev?.ood === next?.ood ? prev : next));
+    pickAt(x, y, HOVER_RADIUS);
+  };
+
+  // The keyboard does what the mouse does: arrows pan, + and - zoom at the centre, 0 resets, and the
+  // point nearest the centre is described as a hovered one would be.
+  const onKeyDown = (event: KeyboardEvent<HTMLCanvasElement>) => {
+    const cx = event.currentTarget.clientWidth / 2;
+    const cy = event.currentTarget.clientHeight / 2;
+    const pans: Record<string, [number, number]> = {
+      ArrowLeft: [KEY_PAN, 0],
+      ArrowRight: [-KEY_PAN, 0],
+      ArrowUp: [0, KEY_PAN],
+      ArrowDown: [0, -KEY_PAN],
+    };
+    if (event.key in pans) viewRef.current = panBy(viewRef.current, ...pans[event.key]);
+    else if (event.key === '+' || event.key === '=') viewRef.current = zoomAt(viewRef.current, KEY_ZOOM, cx, cy);
+    else if (event.key === '-') viewRef.current = zoomAt(viewRef.current, 1 / KEY_ZOOM, cx, cy);
+    else if (event.key === '0') viewRef.current = IDENTITY_VIEW;
+    else if (event.key === 'Escape') setHover(null);
+    else return;
+    event.preventDefault();
+    if (event.key === 'Escape') return;
+    requestDraw();
+    // After the redraw (queued first) has placed the points.
+    requestAnimationFrame(() => pickAt(cx, cy, KEY_HOVER_RADIUS));
   };
 
   const hoverLabel = hover && !hover.ood ? probe.labels[hover.index] : -1;
+  const label = `${description}. Arrow keys pan, plus and minus zoom, 0 resets; the image nearest the centre is described.`;
   return (
     <div className="embedding-canvas" data-testid="embedding-view" data-value={drawn}>
       <canvas
         ref={canvasRef}
         style={{ width: '100%', height }}
+        role="img"
+        aria-label={label}
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+        onBlur={() => setHover(null)}
         onPointerDown={(event) => {
           event.currentTarget.setPointerCapture(event.pointerId);
           const rect = event.currentTarget.getBoundingClientRect();
@@ -185,7 +219,7 @@ export function EmbeddingCanvas({
         }}
       />
       {hover && (
-        <div className="embedding-hover" style={{ left: hover.x + 14, top: hover.y + 14 }}>
+        <div className="embedding-hover" data-testid="embedding-hover" style={{ left: hover.x + 14, top: hover.y + 14 }}>
           <Thumbnail pixels={hover.ood ? probe.oodPixels : probe.pixels} index={hover.index} size={probe.size} />
           <div>
             {hover.ood ? (

@@ -162,7 +162,17 @@ export function EmbeddingPanel({ runViews, views, actions }: { runViews: RunView
             : 'Load a dataset to see its representations.'}
       </p>
       {probe ? (
-        <EmbeddingCanvas probe={probe} points={points} showOod={showOod} />
+        <EmbeddingCanvas
+          probe={probe}
+          points={points}
+          showOod={showOod}
+          description={
+            frame
+              ? `${frame.method.toUpperCase()} of r(x) for ${probe.count} held-out images in ${classCount} classes at step ${chosen?.step}` +
+                (probe.oodCount > 0 && showOod ? `, with ${probe.oodCount} out-of-distribution images as crosses` : '')
+              : 'Waiting for the first projection'
+          }
+        />
       ) : (
         <div className="embedding-canvas" data-testid="embedding-view" data-value={0} />
       )}

@@ -83,7 +83,11 @@ function SampleCanvas({ frame, originals }: { frame: StepFrame<SampleGrid>; orig
   }, [frame, originals]);
   return (
     <div className="samples-grid" data-testid="samples-grid" data-value={0} ref={gridRef}>
-      <canvas ref={ref} />
+      <canvas
+        ref={ref}
+        role="img"
+        aria-label={`${frame.value.unconditionalCount} unconditional samples and ${frame.value.completionCount} completions of the top half of held-out images, at step ${frame.step}, temperature ${frame.value.temperature.toFixed(2)}`}
+      />
     </div>
   );
 }
@@ -110,6 +114,7 @@ export function SamplesPanel({
             <input
               type="range"
               data-testid="sample-temperature"
+              aria-valuetext={settings.temperature.toFixed(2)}
               data-value={settings.temperature}
               min={VIEW_LIMITS.temperature.min}
               max={VIEW_LIMITS.temperature.max}

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataId, TensorInfo } from '@tensorflow/tfjs';
 import { grid, runProgram, webgpuBackend, WGSL_GROUP_INDEX, type ProgramSpec, type UniformType } from './runner';
+import { wgslMain } from './wgsl';
 import { deviceLimits, type KernelNeeds } from './limits';
 
 const THREADS = 256;
@@ -73,8 +74,7 @@ fn update(p: f32, g: f32, flat: u32, step: f32, eps: f32, decay: f32) -> f32 {
   v[flat] = vv;
   return p * decay - (mm / (sqrt(vv) + eps)) * step;
 }
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(THREADS)}
   let t = groupIndex(wid, nwg) * ${THREADS}u + lid;
   if (t >= u.total) { return; }
   ${slots.join(' else ')}

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelNeeds } from './limits';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
+import { wgslMain } from './wgsl';
 
 const THREADS = 64;
 /** Head widths above this would spill the per-thread arrays (q, accumulators) out of registers. */
@@ -50,8 +51,7 @@ function forwardSpec(dh: number): ProgramSpec {
 const DH: u32 = ${dh}u;
 ${WGSL_GROUP_INDEX}
 ${LOCATE}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(THREADS)}
   let idx = groupIndex(wid, nwg) * ${THREADS}u + lid;
   if (idx >= u.count) { return; }
   let i = idx % u.T;
@@ -104,8 +104,7 @@ fn dotRow(a: u32, bOff: u32) -> f32 {
   for (var e = 0u; e < DH; e++) { s += dout[a + e] * o[bOff + e]; }
   return s;
 }
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(THREADS)}
   let flat = groupIndex(wid, nwg) * ${THREADS}u + lid;
   if (flat >= 2u * u.count) { return; }
   let isKey = flat >= u.count;

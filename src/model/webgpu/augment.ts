@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelNeeds } from './limits';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
+import { wgslMain } from './wgsl';
 
 const THREADS = 256;
 /** Floats per output row in the parameter table: box (4), source image, Aᵀ (9), Cᵀ (9). */
@@ -32,8 +33,7 @@ var<workgroup> sums: array<vec4<f32>, ${THREADS}>;
 fn pixelAt(b: u32, y: i32, x: i32, c: u32) -> f32 {
   return f32(images[((b * u.S + u32(y)) * u.S + u32(x)) * 3u + c]);
 }
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(THREADS)}
   let v = groupIndex(wid, nwg);
   if (v >= u.rows) { return; }
   let t = v * ${AUGMENT_ROW}u;

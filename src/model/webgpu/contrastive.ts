@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelNeeds } from './limits';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
-import { ROW_THREADS, WGSL_ROW_SUM } from './wgsl';
+import { ROW_THREADS, WGSL_ROW_SUM, wgslMain, wgslPerElement } from './wgsl';
 
 const THREADS = 256;
 /** NT-Xent keeps one similarity row in workgroup memory. */
@@ -29,10 +29,7 @@ const POOL: ProgramSpec = {
   ],
   main: `
 ${WGSL_GROUP_INDEX}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let o = groupIndex(wid, nwg) * ${THREADS}u + lid;
-  if (o >= u.views * u.d) { return; }
+${wgslPerElement(THREADS, 'u.views * u.d')}
   let j = o % u.d;
   let v = o / u.d;
   var s = 0.0;
@@ -54,10 +51,7 @@ const POOL_GRAD: ProgramSpec = {
   ],
   main: `
 ${WGSL_GROUP_INDEX}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let o = groupIndex(wid, nwg) * ${THREADS}u + lid;
-  if (o >= u.size) { return; }
+${wgslPerElement(THREADS, 'u.size')}
   let j = o % u.d;
   let r = o / u.d;
   let inside = r >= u.rowOffset && r < u.rowOffset + u.views * u.T;
@@ -92,8 +86,7 @@ ${WGSL_GROUP_INDEX}
 ${WGSL_ROW_SUM}
 ${SIMILARITY}
 var<workgroup> best: array<f32, ${ROW_THREADS}>;
-@compute @workgroup_size(${ROW_THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(ROW_THREADS)}
   let i = groupIndex(wid, nwg);
   if (i >= u.n) { return; }
   similarityRow(i, lid);
@@ -129,8 +122,7 @@ const NORMALIZE: ProgramSpec = {
   main: `
 ${WGSL_GROUP_INDEX}
 ${WGSL_ROW_SUM}
-@compute @workgroup_size(${ROW_THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(ROW_THREADS)}
   let i = groupIndex(wid, nwg);
   if (i >= u.n) { return; }
   var q = 0.0;
@@ -154,8 +146,7 @@ const GRAD: ProgramSpec = {
 ${WGSL_GROUP_INDEX}
 ${WGSL_ROW_SUM}
 ${SIMILARITY}
-@compute @workgroup_size(${ROW_THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(ROW_THREADS)}
   let i = groupIndex(wid, nwg);
   if (i >= u.n) { return; }
   similarityRow(i, lid);

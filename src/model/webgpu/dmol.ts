@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelNeeds } from './limits';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
-import { WGSL_ACTIVATIONS } from './wgsl';
+import { WGSL_ACTIVATIONS, wgslMain } from './wgsl';
 
 const THREADS = 64;
 const MAX_MIXTURES = 16;
@@ -33,8 +33,7 @@ const M: u32 = ${m}u;
 ${WGSL_GROUP_INDEX}
 ${WGSL_ACTIVATIONS}
 var<workgroup> partial: array<f32, ${THREADS}>;
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(THREADS)}
   let img = groupIndex(wid, nwg);
   if (img >= u.images) { return; }
   var total = 0.0;

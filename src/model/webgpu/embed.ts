@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelNeeds } from './limits';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
+import { wgslPerElement } from './wgsl';
 
 const THREADS = 256;
 
@@ -22,10 +23,7 @@ const PATCH_ROWS: ProgramSpec = {
   ],
   main: `
 ${WGSL_GROUP_INDEX}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let o = groupIndex(wid, nwg) * ${THREADS}u + lid;
-  if (o >= u.size) { return; }
+${wgslPerElement(THREADS, 'u.size')}
   // o = ((b·N + n)·P·P·3 + (py·P + px)·3 + c), patches in raster order.
   let D = u.P * u.P * 3u;
   let G = u.S / u.P;
@@ -49,10 +47,7 @@ const ASSEMBLE: ProgramSpec = {
   ],
   main: `
 ${WGSL_GROUP_INDEX}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let o = groupIndex(wid, nwg) * ${THREADS}u + lid;
-  if (o >= u.size) { return; }
+${wgslPerElement(THREADS, 'u.size')}
   let j = o % u.d;
   let t = (o / u.d) % u.T;
   let b = o / (u.d * u.T);
@@ -73,10 +68,7 @@ const ASSEMBLE_GRAD: ProgramSpec = {
   ],
   main: `
 ${WGSL_GROUP_INDEX}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
-  let o = groupIndex(wid, nwg) * ${THREADS}u + lid;
-  if (o >= u.T * u.d) { return; }
+${wgslPerElement(THREADS, 'u.T * u.d')}
   let j = o % u.d;
   let t = o / u.d;
   var sum = 0.0;

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { KernelNeeds } from './limits';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
-import { WGSL_ACTIVATIONS } from './wgsl';
+import { WGSL_ACTIVATIONS, wgslMain } from './wgsl';
 
 const THREADS = 256;
 const K1 = 2 * Math.sqrt(2 / Math.PI);
@@ -33,8 +33,7 @@ function spec(grad: boolean, bias: boolean): ProgramSpec {
     main: `
 ${WGSL_GROUP_INDEX}
 ${WGSL_ACTIVATIONS}
-@compute @workgroup_size(${THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(THREADS)}
   let i = groupIndex(wid, nwg) * ${THREADS}u + lid;
   if (i < u.size) {
     ${body}

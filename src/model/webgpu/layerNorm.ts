@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import { grid, runProgram, WGSL_GROUP_INDEX, type BackendInternals, type ProgramSpec } from './runner';
-import { COL_LANES, COL_WIDTH, ROW_THREADS, WGSL_COL_SUM, WGSL_ROW_SUM } from './wgsl';
+import { COL_LANES, COL_WIDTH, ROW_THREADS, WGSL_COL_SUM, WGSL_ROW_SUM, wgslMain } from './wgsl';
 import type { KernelNeeds } from './limits';
 
 export interface RowMap {
@@ -40,8 +40,7 @@ function forwardSpec(residual: boolean): ProgramSpec {
 ${WGSL_GROUP_INDEX}
 ${WGSL_ROW_SUM}
 ${IN_ROW}
-@compute @workgroup_size(${ROW_THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(ROW_THREADS)}
   let r = groupIndex(wid, nwg);
   if (r >= u.rows) { return; }
   let base = inRow(r) * u.d;
@@ -79,8 +78,7 @@ function rowsGradSpec(residual: boolean): ProgramSpec {
     main: `
 ${WGSL_GROUP_INDEX}
 ${WGSL_ROW_SUM}
-@compute @workgroup_size(${ROW_THREADS})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {
+${wgslMain(ROW_THREADS)}
   let ri = groupIndex(wid, nwg);
   if (ri >= u.inRows) { return; }
   let base = ri * u.d;

@@ -52,3 +52,19 @@ fn softplus(x: f32) -> f32 {
   return log(exp(x) + 1.0);
 }
 fn sigmoid(x: f32) -> f32 { return 1.0 / (1.0 + exp(-x)); }`;
+
+/**
+ * The opening of a kernel's entry point as runner.ts's grid() dispatches it, `threads` per workgroup:
+ * `wid` and `nwg` (for groupIndex, WGSL_GROUP_INDEX) and `lid`, the thread within the workgroup.
+ */
+export function wgslMain(threads: number): string {
+  return `@compute @workgroup_size(${threads})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) lid: u32) {`;
+}
+
+/** The opening of a kernel with one invocation per element `o`; those at or past `count` (WGSL) return. */
+export function wgslPerElement(threads: number, count: string): string {
+  return `${wgslMain(threads)}
+  let o = groupIndex(wid, nwg) * ${threads}u + lid;
+  if (o >= ${count}) { return; }`;
+}

@@ -129,4 +129,24 @@ describe('Scheduler', () => {
     expect(events.filter((e) => e.type === 'error')).toHaveLength(1);
     expect(run.log).not.toContain('record 4');
   });
+
+  it('a pause while steps are in flight is announced once they are reported, at the last one', async () => {
+    const { scheduler, run, events } = setup();
+    const trail = () =>
+      events.flatMap((e) => (e.type === 'metrics' ? [`metrics ${e.step}`] : e.type === 'runStatus' ? [`${e.status} ${e.step}`] : []));
+    scheduler.pause('r');
+    // Nothing in flight: at once.
+    expect(trail()).toEqual(['paused 0']);
+    scheduler.start('r');
+    await until(() => expect(run.log).toContain('record 2'));
+    scheduler.pause('r');
+    run.finish(1);
+    await until(() => expect(trail()).toContain('metrics 1'));
+    await settleDown();
+    // Step 2 is still coming: a checkpoint taken now would hold step 2's weights without its metrics.
+    expect(trail()).toEqual(['paused 0', 'training 0', 'metrics 1']);
+    run.finish(2);
+    await until(() => expect(trail()).toEqual(['paused 0', 'training 0', 'metrics 1', 'metrics 2', 'paused 2']));
+    expect(run.log).not.toContain('record 3');
+  });
 });

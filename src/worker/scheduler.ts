@@ -38,6 +38,13 @@ export class Scheduler {
   private inFlight: { run: TrainingRun; step: number; readout: Promise<StepReport> } | null = null;
   /** Runs that diverged, with the step: steps recorded after it are not reported (the run is rewound). */
   private readonly divergedAt = new Map<string, number>();
+  /**
+   * Runs paused while a step of theirs was in flight: the pause is announced once that step is
+   * reported, so what a pause sets off (its checkpoint, the page's step) sees the step with its metrics.
+   */
+  private readonly pauseAfterReadout = new Set<string>();
+  /** Per run, steps recorded and not yet reported (at most two: one settling, the next recorded). */
+  private readonly unreported = new Map<string, number>();
 
   constructor(private readonly emit: Emit) {}
 
@@ -50,18 +57,24 @@ export class Scheduler {
     if (!run) return;
     this.runs.delete(runId);
     this.singleSteps.delete(runId);
+    this.pauseAfterReadout.delete(runId);
+    this.unreported.delete(runId);
     // Under the device lock: a step or view job of this run may be awaiting a read right now.
     void deviceLock.run(async () => run.dispose());
   }
 
   start(runId: string): void {
     this.divergedAt.delete(runId);
+    this.pauseAfterReadout.delete(runId);
     this.setStatus(this.require(runId), 'training');
     void this.loop();
   }
 
   pause(runId: string): void {
-    this.setStatus(this.require(runId), 'paused');
+    const run = this.require(runId);
+    if (!this.unreported.get(run.id)) return this.setStatus(run, 'paused');
+    run.status = 'paused';
+    this.pauseAfterReadout.add(run.id);
   }
 
   stepOnce(runId: string): void {
@@ -127,6 +140,7 @@ export class Scheduler {
       return;
     }
     if (!recorded) return;
+    this.unreported.set(run.id, (this.unreported.get(run.id) ?? 0) + 1);
     // Settled below, or by the next stepRun: never left without a handler.
     recorded.readout.catch(() => undefined);
     await this.settle();
@@ -139,10 +153,22 @@ export class Scheduler {
     const pending = this.inFlight;
     if (!pending) return;
     this.inFlight = null;
-    const { run, step } = pending;
+    const { run } = pending;
+    try {
+      await this.report(pending);
+    } finally {
+      const left = (this.unreported.get(run.id) ?? 1) - 1;
+      if (left > 0) this.unreported.set(run.id, left);
+      else this.unreported.delete(run.id);
+      // Announced unless something set the status since (a failure or divergence pauses and says so).
+      if (left <= 0 && this.pauseAfterReadout.delete(run.id) && run.status === 'paused') this.setStatus(run, 'paused');
+    }
+  }
+
+  private async report({ run, step, readout }: { run: TrainingRun; step: number; readout: Promise<StepReport> }): Promise<void> {
     let report: StepReport;
     try {
-      report = await pending.readout;
+      report = await readout;
     } catch (error) {
       this.stepFailed(run, error);
       return;
@@ -155,6 +181,7 @@ export class Scheduler {
     if (run.step === step) for (const listener of this.afterStep) listener(run);
     if (!Number.isFinite(report.metrics.lossTotal)) {
       this.divergedAt.set(run.id, step);
+      this.pauseAfterReadout.delete(run.id);
       this.setStatus(run, 'paused');
       this.emit({
         type: 'error',
@@ -167,6 +194,7 @@ export class Scheduler {
   }
 
   private stepFailed(run: TrainingRun, error: unknown): void {
+    this.pauseAfterReadout.delete(run.id);
     if (this.onStepFailed.some((handled) => handled(run, error))) return;
     this.setStatus(run, 'paused');
     this.emit({ type: 'error', runId: run.id, step: run.step, message: `Run ${run.id} stopped: ${describe(error)}` });

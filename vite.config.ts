@@ -70,10 +70,17 @@ export default defineConfig({
     chunkSizeWarningLimit: 4000,
     // bench.html is the benchmark page scripts/bench.mjs drives; it shares the app's worker code.
     // views-bench.html times the embedding view's pan with 10,000 points (scripts/bench-views.mjs).
+    // gpu-checks.html runs the fused WebGPU kernels against their references (e2e/kernels.spec.ts).
     // The service worker (src/offline/serviceWorker.ts) is built to sw.js at the root, so that its scope
     // is the whole app.
     rolldownOptions: {
-      input: { main: 'index.html', bench: 'bench.html', viewsBench: 'views-bench.html', sw: 'src/offline/serviceWorker.ts' },
+      input: {
+        main: 'index.html',
+        bench: 'bench.html',
+        viewsBench: 'views-bench.html',
+        gpuChecks: 'gpu-checks.html',
+        sw: 'src/offline/serviceWorker.ts',
+      },
       output: { entryFileNames: (chunk) => (chunk.name === 'sw' ? SERVICE_WORKER_FILE : 'assets/[name]-[hash].js') },
     },
   },

@@ -5,6 +5,7 @@ test('tiny preset trains on wasm: 30+ steps, finite and falling loss', async ({ 
   const errors = trackConsoleErrors(page);
   await page.goto('/?preset=tiny&backend=wasm&autostart=1');
   await expect(page.getByTestId('backend-name')).toHaveText('wasm', { timeout: 60_000 });
+  await expect(page.getByTestId('backend-kernels')).toHaveCount(0);
   await expect(page.getByTestId('dataset-summary')).toHaveAttribute('data-value', '6000', { timeout: 120_000 });
   await expect(page.getByTestId('dataset-classes')).toHaveAttribute('data-value', '10');
 
@@ -22,6 +23,8 @@ test('webgpu when forced: the badge reads webgpu and 3 steps give finite losses'
   const errors = trackConsoleErrors(page);
   await page.goto('/?preset=tiny&backend=webgpu&autostart=1');
   await expect(page.getByTestId('backend-name')).toHaveText('webgpu', { timeout: 60_000 });
+  // The badge's details: every fused kernel fits SwiftShader's limits, so no op falls back.
+  await expect(page.getByTestId('backend-kernels')).toHaveText('fused kernels for all 9 ops');
   await waitForStep(page, 3, 200_000);
   const metrics = await readStepMetrics(page);
   expect(Number.isFinite(metrics.total)).toBe(true);

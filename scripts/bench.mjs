@@ -5,17 +5,23 @@
 // one JSON object per line with --json. Figures are measured here, never asserted.
 //
 //   npm run bench [-- --json] [--no-build] [--out DIR] [--port N] [--only wasm/tiny,cpu/tiny]
-//                 [--steps N] [--budget-scale X] [--kernels] [--single-thread] [--all]
+//                 [--steps N] [--budget-scale X] [--kernels] [--single-thread] [--all] [--batch N]
+//                 [--image-size N]
 //
 // --kernels adds each combination's kernels by profiled time; --single-thread runs wasm without
 // threads; --all also runs the small preset on a software WebGPU adapter (SwiftShader), which the
-// default skips: a tiny step there takes seconds, and small has 60× its FLOPs.
+// default skips: a tiny step there takes seconds, and small has 60× its FLOPs. --batch N replaces every
+// preset's batch size: the per-step counts of dispatches, submits, readbacks and buffers do not depend
+// on it, so `--all --batch 2 --only webgpu/small,webgpu/large` counts them on a software adapter.
+// --image-size N replaces every preset's image size (a multiple of its patch): the counts follow the
+// layers, not the tokens, so `--image-size 8` counts large's step where its 257 tokens take minutes.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { build, preview } from 'vite';
+import { describe } from './lib/benchFormat.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SYSTEM_CHROMIUM = '/usr/bin/chromium';
@@ -27,6 +33,7 @@ const PLAN = [
   { backend: 'wasm', preset: 'small', budgetMs: 60_000 },
   { backend: 'webgpu', preset: 'tiny', budgetMs: 30_000 },
   { backend: 'webgpu', preset: 'small', budgetMs: 60_000 },
+  { backend: 'webgpu', preset: 'large', budgetMs: 120_000 },
   { backend: 'webgl', preset: 'tiny', budgetMs: 30_000 },
   { backend: 'cpu', preset: 'tiny', budgetMs: 30_000 },
 ];
@@ -47,6 +54,8 @@ function parseArgs(argv) {
     kernels: false,
     threads: true,
     all: false,
+    batch: null,
+    imageSize: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -61,23 +70,11 @@ function parseArgs(argv) {
     else if (a === '--kernels') args.kernels = true;
     else if (a === '--single-thread') args.threads = false;
     else if (a === '--all') args.all = true;
+    else if (a === '--batch') args.batch = Number(value());
+    else if (a === '--image-size') args.imageSize = Number(value());
     else throw new Error(`unknown argument ${a} (see the header of scripts/bench.mjs)`);
   }
   return args;
-}
-
-const fmt = (v, digits = 1) => (v === null || v === undefined ? '-' : Number(v).toFixed(digits));
-const mib = (bytes) => (bytes === null ? '-' : `${(bytes / 2 ** 20).toFixed(1)}MiB`);
-
-function describe(r) {
-  const mem = (m) => `${m.numTensors}t/${mib(m.numBytes)}${m.gpuBytes === null ? '' : `/gpu ${mib(m.gpuBytes)}`}`;
-  const threads = r.wasmThreads === null ? '' : ` threads=${r.wasmThreads}`;
-  return [
-    `${r.backend.padEnd(6)} ${r.preset.padEnd(5)} ${fmt(r.msPerStep).padStart(8)} ms/step  ${fmt(r.imagesPerSec).padStart(6)} img/s`,
-    `${fmt(r.achievedGflops, 2).padStart(6)} GFLOP/s of ${fmt(r.matmulGflops, 1)} matmul (${fmt(100 * r.matmulFraction)}%)`,
-    `${fmt(r.flopsPerStep / 1e9, 2)} GFLOP/step  ${r.kernelsPerStep} kernels/step  first ${fmt(r.firstStepMs, 0)} ms`,
-    `steps ${r.stepsTimed}  mem ${mem(r.memoryAfterWarmup)} -> ${mem(r.memoryAfterSteps)}${threads}`,
-  ].join(' | ');
 }
 
 async function main() {
@@ -147,6 +144,8 @@ async function main() {
         warmupSteps: 2,
         wasmThreads: args.threads,
         kernelHistogram: args.kernels,
+        ...(args.batch ? { batch: args.batch } : {}),
+        ...(args.imageSize ? { imageSize: args.imageSize } : {}),
       };
       const load = os.loadavg()[0];
       const started = Date.now();

@@ -3,6 +3,7 @@
 // back. The worker's message table (worker/messageTable.ts) has one handler per ToWorker type.
 
 import type { BackendName, BackendRequest, HyperParams, RunConfig } from './config';
+import type { KernelDecision } from './model/webgpu/kernelTypes';
 import type { ClassThumbnails, DatasetSource, DatasetSummary, OodSource } from './data/datasetTypes';
 import type { BaselineRecord, EvalSettings, OodSetInfo } from './eval/evalTypes';
 import type { PersistFromWorker, PersistToWorker } from './persist/messages';
@@ -43,7 +44,19 @@ export type FromWorker =
   | HistoryEvent
   | (EventBase &
       (
-        | { type: 'ready'; backend: BackendName; reason: string; adapter: string | null }
+        | {
+            type: 'ready';
+            backend: BackendName;
+            reason: string;
+            adapter: string | null;
+            /**
+             * webgpu only (null elsewhere): per fused op, whether its kernel runs on this device or the op
+             * falls back to its tfjs-op path, and why (model/webgpu/support.ts).
+             */
+            kernels?: KernelDecision[] | null;
+          }
+        // webgpu: a fused op fell back to its tfjs-op path for a run's shapes after 'ready'; every decision again.
+        | { type: 'kernels'; kernels: KernelDecision[] }
         | { type: 'datasetProgress'; phase: string; done: number; total: number }
         | { type: 'datasetReady'; summary: DatasetSummary }
         // A cancelled or failed import: the previous dataset and runs are kept, and `message` says so.

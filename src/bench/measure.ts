@@ -1,10 +1,12 @@
 // The measurements of one benchmark combination, on whatever backend is active. Pure tfjs, no DOM:
 // the worker only wires it to messages. Steps are timed the way the app times them (upload a batch,
-// trainStep, await the four scalars), so msPerStep is what a person sees in the readout.
+// trainStep, read the four scalars back), so msPerStep is what a person sees in the readout.
 import * as tf from '@tensorflow/tfjs';
 import { presetConfig } from '../config';
 import { matmulFlopsPerStep } from '../model/flops';
+import { readStepOutputs } from '../model/readout';
 import { HybridTrainer } from '../model/trainer';
+import { gpuCounts, perStep } from './gpuCounters';
 import type { BenchRequest, BenchResult, MemoryFigures } from './protocol';
 
 const MATMUL_SIZE = 1024;
@@ -56,7 +58,7 @@ export async function matmulGflops(): Promise<number> {
   return (2 * n ** 3 * reps) / (elapsed * 1e6);
 }
 
-function hostBatches(count: number, values: number): Int32Array[] {
+export function hostBatches(count: number, values: number): Int32Array[] {
   // A fixed LCG: reproducible pixels without Math.random, cheap to make.
   let s = 12345;
   return Array.from({ length: count }, () => {
@@ -86,7 +88,12 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   const notes: string[] = [];
   progress('matmul 1024³');
   const matmul = await matmulGflops();
-  const config = presetConfig(request.preset);
+  const preset = presetConfig(request.preset);
+  const config = {
+    ...preset,
+    model: { ...preset.model, imageSize: request.imageSize ?? preset.model.imageSize },
+    train: { ...preset.train, batch: request.batch ?? preset.train.batch },
+  };
   const { batch } = config.train;
   const size = config.model.imageSize;
   const hyper = config.hyper;
@@ -95,11 +102,13 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   let taken = 0;
   const inputs = () =>
     tf.tidy(() => tf.tensor4d(batches[taken++ % HOST_BATCHES], [batch, size, size, 3], 'int32').toFloat() as tf.Tensor4D);
+  const encodeMs: number[] = [];
   const step = async (): Promise<number> => {
     const started = performance.now();
     const outputs = tf.tidy(() => trainer.trainStep(inputs(), hyper));
-    await Promise.all([outputs.total.data(), outputs.con.data(), outputs.bpd.data(), outputs.conTop1.data()]);
-    tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
+    // On webgpu the synchronous part only records commands: its duration is the encoding cost.
+    encodeMs.push(performance.now() - started);
+    await readStepOutputs(outputs);
     return performance.now() - started;
   };
 
@@ -133,13 +142,17 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
   const memoryAfterWarmup = memory();
 
   const stepMs: number[] = [];
+  encodeMs.length = 0;
+  const countsBefore = gpuCounts();
   const started = performance.now();
   while (stepMs.length < request.steps && (stepMs.length < request.minSteps || performance.now() - started < request.budgetMs)) {
     progress(`step ${stepMs.length + 1}`);
     stepMs.push(await step());
   }
+  const counted = perStep(countsBefore, gpuCounts(), stepMs.length);
   const memoryAfterSteps = memory();
   trainer.dispose();
+  const onGpu = tf.getBackend() === 'webgpu';
 
   const msPerStep = median(stepMs);
   if (stepMs.length < 20)
@@ -156,6 +169,7 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
     adapter: info.adapter,
     wasmThreads: info.wasmThreads,
     batch,
+    imageSize: size,
     msPerStep,
     stepMs,
     stepsTimed: stepMs.length,
@@ -166,6 +180,12 @@ export async function benchTraining(request: BenchRequest, info: BackendInfo, pr
     matmulGflops: matmul,
     matmulFraction: achievedGflops / matmul,
     firstStepMs,
+    dispatchesPerStep: onGpu ? counted.dispatches : null,
+    submitsPerStep: onGpu ? counted.submits : null,
+    readbacksPerStep: onGpu ? counted.readbacks : null,
+    buffersCreatedPerStep: onGpu ? counted.buffersCreated : null,
+    bytesUploadedPerStep: onGpu ? counted.bytesUploaded : null,
+    encodeMsPerStep: onGpu ? median(encodeMs) : null,
     memoryAfterWarmup,
     memoryAfterSteps,
     stepsBetweenMemory: stepMs.length,

@@ -16,6 +16,17 @@ export interface BenchRequest {
   wasmThreads: boolean;
   /** Kernel names with their counts in one profiled step, for finding what to fuse. */
   kernelHistogram: boolean;
+  /**
+   * Replaces the preset's batch size. Dispatches, submits, readbacks and buffers per step do not
+   * depend on it, so a small batch counts them on an adapter too slow for the real one.
+   */
+  batch?: number;
+  /**
+   * Replaces the preset's image size (a multiple of its patch). The dispatch, submit, readback and
+   * buffer counts follow the layers, not the number of tokens, so large's layers on small images
+   * count what a large step dispatches on an adapter far too slow for its 257 tokens.
+   */
+  imageSize?: number;
 }
 
 export interface MemoryFigures {
@@ -36,6 +47,8 @@ export interface BenchResult {
   /** wasm: threads XNNPACK uses (1 = single-threaded build); null elsewhere. */
   wasmThreads: number | null;
   batch: number;
+  /** The image side the step ran on: the preset's unless the request replaced it. */
+  imageSize: number;
   msPerStep: number;
   /** Every timed step, in order (ms). */
   stepMs: number[];
@@ -48,6 +61,17 @@ export interface BenchResult {
   /** achievedGflops / matmulGflops. */
   matmulFraction: number;
   firstStepMs: number;
+  /**
+   * webgpu only (null elsewhere), per timed step, counted at the WebGPU API (gpuCounters.ts): compute
+   * dispatches, queue submits, GPU→CPU readbacks, GPU buffers created and bytes uploaded.
+   */
+  dispatchesPerStep: number | null;
+  submitsPerStep: number | null;
+  readbacksPerStep: number | null;
+  buffersCreatedPerStep: number | null;
+  bytesUploadedPerStep: number | null;
+  /** webgpu only: median JavaScript time of the synchronous part of a step (encoding its commands). */
+  encodeMsPerStep: number | null;
   memoryAfterWarmup: MemoryFigures;
   memoryAfterSteps: MemoryFigures;
   /** Steps between the two memory readings. */

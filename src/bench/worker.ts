@@ -4,10 +4,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../worker/backend';
+import { installGpuCounters } from './gpuCounters';
 import { benchTraining } from './measure';
 import type { BenchRequest, FromBench } from './protocol';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+// Before any device exists, so every WebGPU call of this worker is counted.
+installGpuCounters();
 
 function emit(message: FromBench): void {
   scope.postMessage(message);

@@ -7,6 +7,8 @@
 //   dV = Pᵀ·dC,  dP = dC·vᵀ,  dS = P ⊙ (dP − Σⱼ dP ⊙ P)·scale,  dq = dS·k,  dk = dSᵀ·q.
 import * as tf from '@tensorflow/tfjs';
 import { customOp } from './ops';
+import { attentionBackwardFused, attentionForwardFused, attentionNeeds } from './webgpu/attention';
+import { runsFused } from './webgpu/limits';
 
 export interface AttentionShape {
   batch: number;
@@ -105,4 +107,52 @@ export function attentionRows(q: tf.Tensor2D, k: tf.Tensor2D, v: tf.Tensor2D, sh
     return { value: out, gradFunc: (dy, kept) => core.backward(kept, dy as tf.Tensor2D) };
   }) as Rows3;
   return op(q, k, v);
+}
+
+/** Attention from the fused QKV projection's rows [B·T, 3d] (columns q | k | v): [B·T, d]. */
+export interface QkvAttention {
+  forward(qkv: tf.Tensor2D): { out: tf.Tensor2D; saved: tf.Tensor[] };
+  backward(saved: tf.Tensor[], dy: tf.Tensor2D): tf.Tensor2D;
+}
+
+/**
+ * On webgpu, one kernel each way reads q, k, v from the [B·T, 3d] rows in place (webgpu/attention.ts);
+ * elsewhere, or where that kernel does not fit, the columns are sliced for the core above and the
+ * gradients joined again.
+ */
+export function qkvAttention(shape: AttentionShape, d: number): QkvAttention {
+  const dims = { batch: shape.batch, tokens: shape.tokens, heads: shape.heads };
+  if (runsFused('attention', () => attentionNeeds(dims, d))) {
+    return {
+      forward(qkv) {
+        const { out, lse } = attentionForwardFused(qkv, dims);
+        return { out, saved: [qkv, out, lse] };
+      },
+      backward([qkv, out, lse], dy) {
+        return attentionBackwardFused(qkv as tf.Tensor2D, out as tf.Tensor2D, lse as tf.Tensor1D, dy, dims);
+      },
+    };
+  }
+  const core = attentionCore(shape, d);
+  const rows = shape.batch * shape.tokens;
+  return {
+    forward(qkv) {
+      const [q, k, v] = [0, 1, 2].map((i) => tf.slice(qkv, [0, i * d], [rows, d]) as tf.Tensor2D);
+      return core.forward(q, k, v);
+    },
+    backward(saved, dy) {
+      return tf.concat(core.backward(saved, dy), 1) as tf.Tensor2D;
+    },
+  };
+}
+
+/** qkvAttention as one op with its gradient (the fused block calls the two halves itself). */
+export function attentionFromQkv(qkv: tf.Tensor2D, shape: AttentionShape): tf.Tensor2D {
+  const attention = qkvAttention(shape, qkv.shape[1] / 3);
+  const op = customOp<[tf.Tensor2D]>((x, save) => {
+    const { out, saved } = attention.forward(x);
+    save(saved);
+    return { value: out, gradFunc: (dy, kept) => [attention.backward(kept, dy as tf.Tensor2D)] };
+  });
+  return op(qkv) as tf.Tensor2D;
 }

@@ -10,7 +10,10 @@
 // to [0, 255] once at the end rather than after every jitter op, and hue rotates chroma in YIQ
 // space instead of shifting H in HSV (both are small at hue ≤ 0.1).
 import * as tf from '@tensorflow/tfjs';
+import { patchesOf } from './embed';
 import { Rng, hashSeed } from './rng';
+import { AUGMENT_ROW, augmentFused, augmentNeeds } from './webgpu/augment';
+import { runsFused } from './webgpu/limits';
 
 const GRAY = [0.299, 0.587, 0.114]; // torchvision rgb_to_grayscale weights
 const RGB_TO_YIQ = [0.299, 0.587, 0.114, 0.596, -0.274, -0.322, 0.211, -0.523, 0.312];
@@ -239,4 +242,64 @@ export function cleanView(images: tf.Tensor4D, seed: number, step: number): tf.T
     );
     return tf.add(tf.mul(tf.reverse(images, 2), flip), tf.mul(images, keep)) as tf.Tensor4D;
   });
+}
+
+/** The fused kernel's parameter table: the clean rows (identity crop or its mirror), then the views. */
+function augmentTable(batch: number, seed: number, step: number, clean: boolean, views: boolean): Float32Array {
+  const rows: number[][] = [];
+  if (clean) {
+    drawCleanFlips(batch, seed, step).forEach((flip, b) =>
+      rows.push([0, flip ? 1 : 0, 1, flip ? 0 : 1, b, ...[1, 0, 0, 0, 1, 0, 0, 0, 1], ...new Array<number>(9).fill(0)]),
+    );
+  }
+  if (views) {
+    const params = drawViewParams(batch, 2, seed, step);
+    for (let r = 0; r < params.boxIndex.length; r++) {
+      rows.push([
+        ...params.boxes.subarray(4 * r, 4 * r + 4),
+        params.boxIndex[r],
+        ...params.pixelMatrix.subarray(9 * r, 9 * r + 9),
+        ...params.meanMatrix.subarray(9 * r, 9 * r + 9),
+      ]);
+    }
+  }
+  const table = new Float32Array(rows.length * AUGMENT_ROW);
+  rows.forEach((row, i) => table.set(row, i * AUGMENT_ROW));
+  return table;
+}
+
+/** A step's encoder input: see stepImages. */
+export interface StepImages {
+  /** [clean | view 1 | view 2] rows, [(clean ? B : 0) + (views ? 2B : 0), S, S, 3]; null when neither. */
+  input: tf.Tensor4D | null;
+  /** The clean images as patches [B, N, P·P·3] (the generative targets); null without clean rows. */
+  cleanPatches: tf.Tensor3D | null;
+  batch: number;
+  withViews: boolean;
+}
+
+/**
+ * A training step's encoder input: the clean images (when `clean`), then their two augmented views
+ * (when `views`); and, with `clean`, the clean images as patches for the generative loss. One kernel
+ * on webgpu (webgpu/augment.ts).
+ */
+export function stepImages(
+  images: tf.Tensor4D,
+  seed: number,
+  step: number,
+  patch: number,
+  { clean, views }: { clean: boolean; views: boolean },
+): StepImages {
+  const [b, s] = images.shape;
+  if (!clean && !views) return { input: null, cleanPatches: null, batch: b, withViews: false };
+  if (runsFused('augment', () => augmentNeeds(3 * b * s * s * 3 * 4))) {
+    const table = augmentTable(b, seed, step, clean, views);
+    const { out, cleanPatches } = augmentFused(images, tf.tensor2d(table, [table.length / AUGMENT_ROW, AUGMENT_ROW]), patch, clean ? b : 0);
+    return { input: out, cleanPatches, batch: b, withViews: views };
+  }
+  const cleanImages = clean ? cleanView(images, seed, step) : null;
+  const viewImages = views ? augmentViews(images, seed, step) : null;
+  const input =
+    cleanImages && viewImages ? (tf.concat([cleanImages, viewImages], 0) as tf.Tensor4D) : ((cleanImages ?? viewImages) as tf.Tensor4D);
+  return { input, cleanPatches: cleanImages ? patchesOf(cleanImages, patch) : null, batch: b, withViews: views };
 }

@@ -4,24 +4,19 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelConfig } from '../config';
 import { l2Normalize } from './losses';
-import { generativeNllNats, headPart } from './genHead';
+import { generativeNllNatsFromDecoder, headPart } from './genHead';
 import { createParams, dimsOf, type Dims, type HybridParams, type NamedVariable } from './params';
+import { embedTokens, patchify, scaledPatchRows, scalePatches } from './embed';
 import { dense } from './ops';
 import { causalMask, gelu, layerNorm, linear, transformerBlock } from './transformer';
 
 /** Mixture parameters for every sub-pixel: each [B, N', P·P·3, M]. */
+export { patchify };
+
 export interface MixtureParams {
   logits: tf.Tensor4D;
   means: tf.Tensor4D;
   logScales: tf.Tensor4D;
-}
-
-/** Images [B,S,S,3] → patches [B,N,P·P·3] in raster order, sub-pixels ordered (row, col, channel). */
-export function patchify(images: tf.Tensor4D, dims: Dims): tf.Tensor3D {
-  const { grid: g, patch: p } = dims;
-  const b = images.shape[0];
-  const split = tf.reshape(images, [b, g, p, g, p, 3]);
-  return tf.reshape(tf.transpose(split, [0, 1, 3, 2, 4, 5]), [b, dims.numPatches, dims.patchDim]);
 }
 
 /** Inverse of patchify. */
@@ -51,15 +46,7 @@ export class HybridModel {
 
   /** Patches [B,N,P·P·3] with pixel values 0..255 → token matrix [B·T, d] (start token + positions). */
   embed(patches: tf.Tensor3D): tf.Tensor2D {
-    const { dim, numPatches, tokens, patchDim } = this.dims;
-    const b = patches.shape[0];
-    const scaled = tf.sub(tf.div(tf.reshape(patches, [b * numPatches, patchDim]), 127.5), 1) as tf.Tensor2D;
-    const patchTokens = tf.reshape(linear(scaled, this.params.patchEmbed), [b, numPatches, dim]);
-    // A broadcasting add, not tile/broadcastTo: both run the Tile kernel, whose gradient is a JS loop
-    // of B slice+add kernels; add's gradient is one sum.
-    const start = tf.add(tf.zeros([b, 1, dim]), tf.reshape(this.params.start, [1, 1, dim]));
-    const seq = tf.add(tf.concat([start, patchTokens], 1), this.params.pos);
-    return tf.reshape(seq, [b * tokens, dim]);
+    return embedTokens(scalePatches(patches), this.params, this.dims);
   }
 
   /**
@@ -80,7 +67,12 @@ export class HybridModel {
 
   /** Encoder output [B·T, d] of images [B,S,S,3] (0..255). */
   encode(images: tf.Tensor4D): tf.Tensor2D {
-    return this.encodePatches(patchify(images, this.dims));
+    return this.runBlocks(
+      embedTokens(scaledPatchRows(images, this.dims), this.params, this.dims),
+      images.shape[0],
+      0,
+      this.config.encLayers,
+    );
   }
 
   encodePatches(patches: tf.Tensor3D): tf.Tensor2D {
@@ -133,9 +125,7 @@ export class HybridModel {
 
   /** Per-image NLL in nats [B] of integer-valued patches [B,N,P·P·3] given the decoder output. */
   nllNats(decoded: tf.Tensor2D, patches: tf.Tensor3D): tf.Tensor1D {
-    const b = patches.shape[0];
-    const rows = this.predictingRows(decoded, b, 0, this.dims.numPatches);
-    return generativeNllNats(rows, this.params.genNorm, this.params.genHead, patches, this.dims);
+    return generativeNllNatsFromDecoder(decoded, this.params.genNorm, this.params.genHead, patches, this.dims);
   }
 
   /** Sub-pixels per image: the bits/dim denominator S·S·3. */

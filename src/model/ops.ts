@@ -2,6 +2,10 @@
 // input and a Cast per gradient of a saved input, so each layer here saves only what its gradient
 // needs and computes that gradient in a few large kernels.
 import * as tf from '@tensorflow/tfjs';
+import { layerNormBackwardFused, layerNormForwardFused, layerNormNeeds, residualLayerNormForwardFused } from './webgpu/layerNorm';
+import { columnSumFused, columnSumNeeds } from './webgpu/columnSum';
+import { biasGeluFused, biasGeluGradFused, geluNeeds } from './webgpu/gelu';
+import { runsFused } from './webgpu/limits';
 
 /**
  * tfjs-backend-wasm only sends a matmul to XNNPACK when neither operand is transposed and both are
@@ -35,8 +39,9 @@ export function customOp<A extends tf.Tensor[]>(f: (...args: [...A, tf.GradSaveF
   return tf.customGrad(tidied as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: A) => tf.Tensor;
 }
 
-/** Column sums of x [R, C] → [C]. */
+/** Column sums of x [R, C] → [C] (one dispatch on webgpu, webgpu/columnSum.ts). */
 export function colSum(x: tf.Tensor2D): tf.Tensor1D {
+  if (runsFused('columnSum', () => columnSumNeeds(x.shape[0], x.shape[1]))) return columnSumFused(x);
   return tf.sum(x, 0);
 }
 
@@ -49,7 +54,7 @@ export function colSum(x: tf.Tensor2D): tf.Tensor1D {
  * where Σ_rows dy would make wasm's Sum transpose dy again.
  */
 export function weightGradients(x: tf.Tensor2D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D] {
-  if (!plainOperandsOnly()) return [tf.matMul(x, dy, true, false), tf.sum(dy, 0)];
+  if (!plainOperandsOnly()) return [tf.matMul(x, dy, true, false), colSum(dy)];
   if (x.shape[1] >= dy.shape[1]) return [tf.matMul(tf.transpose(x), dy), tf.sum(dy, 0)];
   const dyT = tf.transpose(dy);
   return [tf.transpose(tf.matMul(dyT, x)) as tf.Tensor2D, tf.sum(dyT, 1)];
@@ -100,33 +105,77 @@ export const dense = customOp<[tf.Tensor2D, tf.Tensor2D, tf.Tensor1D]>((x, w, b,
 
 const LN_EPS = 1e-5;
 
-export interface NormSaved {
-  xhat: tf.Tensor2D;
-  rstd: tf.Tensor2D;
-}
+/**
+ * What LayerNorm's backward reads: [x̂, 1/std per row] on the tfjs-op path, or [x, (mean, 1/std) per
+ * row] from the fused webgpu kernel (webgpu/layerNorm.ts); the width of the second tells them apart.
+ */
+export type NormSaved = [tf.Tensor2D, tf.Tensor2D];
+const fusedNorm = (saved: NormSaved) => saved[1].shape[1] === 2;
+const fuseNorm = (x: tf.Tensor2D) => runsFused('layerNorm', () => layerNormNeeds(x.shape[0], x.shape[1]));
 
 /** LayerNorm over the last axis of x [R, d] with gain g and bias b [d]; also what its gradient needs. */
-export function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): { y: tf.Tensor2D } & NormSaved {
+export function layerNormForward(x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D): { y: tf.Tensor2D; saved: NormSaved } {
+  if (fuseNorm(x)) {
+    const { y, saved } = layerNormForwardFused(x, g, b);
+    return { y, saved: [saved.x, saved.stats] };
+  }
   const centered = tf.sub(x, tf.mean(x, 1, true));
   const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), 1, true), LN_EPS)) as tf.Tensor2D;
   const xhat = tf.mul(centered, rstd) as tf.Tensor2D;
-  return { y: tf.add(tf.mul(xhat, g), b), xhat, rstd };
+  return { y: tf.add(tf.mul(xhat, g), b), saved: [xhat, rstd] };
 }
 
-/** [dx, dg, db]: dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)) with ĝ = dy·g; dg = Σ dy·x̂; db = Σ dy. */
-export function layerNormBackward({ xhat, rstd }: NormSaved, g: tf.Tensor1D, dy: tf.Tensor2D): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D] {
+/** h = x + a, then LayerNorm of h: a block's residual add and its second norm (one kernel on webgpu). */
+export function residualLayerNormForward(
+  x: tf.Tensor2D,
+  a: tf.Tensor2D,
+  g: tf.Tensor1D,
+  b: tf.Tensor1D,
+): { h: tf.Tensor2D; y: tf.Tensor2D; saved: NormSaved } {
+  if (fuseNorm(x)) {
+    const { h, y, saved } = residualLayerNormForwardFused(x, a, g, b);
+    return { h, y, saved: [saved.x, saved.stats] };
+  }
+  const h = tf.add(x, a) as tf.Tensor2D;
+  return { h, ...layerNormForward(h, g, b) };
+}
+
+/**
+ * [dx + residualGrad, dg, db, Σ_rows extra] with dx = rstd·(ĝ − mean(ĝ) − x̂·mean(ĝ·x̂)), ĝ = dy·g,
+ * dg = Σ dy·x̂, db = Σ dy. residualGrad (the residual stream's gradient) and extra (a bias gradient's
+ * rows) are optional: the fused kernels fold them into the same two dispatches.
+ */
+export function layerNormBackward(
+  saved: NormSaved,
+  g: tf.Tensor1D,
+  dy: tf.Tensor2D,
+  residualGrad?: tf.Tensor2D,
+  extra?: tf.Tensor2D,
+): [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D | null] {
+  if (fusedNorm(saved)) {
+    const [x, stats] = saved;
+    return layerNormBackwardFused(
+      { x, stats, map: { perGroup: x.shape[0], groupStride: x.shape[0], rowOffset: 0 } },
+      g,
+      dy,
+      residualGrad,
+      extra,
+    );
+  }
+  const [xhat, rstd] = saved;
   const gh = tf.mul(dy, g);
   const inner = tf.sub(tf.sub(gh, tf.mean(gh, 1, true)), tf.mul(xhat, tf.mean(tf.mul(gh, xhat), 1, true)));
-  return [tf.mul(inner, rstd), colSum(tf.mul(dy, xhat)), colSum(dy)];
+  const dx = tf.mul(inner, rstd) as tf.Tensor2D;
+  return [residualGrad ? tf.add(dx, residualGrad) : dx, colSum(tf.mul(dy, xhat)), colSum(dy), extra ? colSum(extra) : null];
 }
 
 export const layerNorm2d = customOp<[tf.Tensor2D, tf.Tensor1D, tf.Tensor1D]>((x, g, b, save) => {
-  const { y, xhat, rstd } = layerNormForward(x, g, b);
-  save([xhat, rstd, g]);
+  const { y, saved } = layerNormForward(x, g, b);
+  save([...saved, g]);
   return {
     value: y,
-    gradFunc: (dy, [xh, rs, gain]) =>
-      layerNormBackward({ xhat: xh as tf.Tensor2D, rstd: rs as tf.Tensor2D }, gain as tf.Tensor1D, dy as tf.Tensor2D),
+    gradFunc: (dy, [a, s, gain]) =>
+      layerNormBackward([a, s] as NormSaved, gain as tf.Tensor1D, dy as tf.Tensor2D).slice(0, 3) as tf.Tensor[],
   };
 }) as (x: tf.Tensor2D, g: tf.Tensor1D, b: tf.Tensor1D) => tf.Tensor2D;
 
@@ -138,6 +187,7 @@ const GELU_K3 = GELU_K1 * 0.044715;
  * since ½(1 + tanh u) = σ(2u), but sigmoid is a vectorised kernel where tanh is not (wasm).
  */
 export function geluForward<T extends tf.Tensor>(x: T): T {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluFused(x);
   return tf.mul(x, tf.sigmoid(tf.mul(x, tf.add(tf.mul(tf.square(x), GELU_K3), GELU_K1)))) as T;
 }
 
@@ -146,10 +196,23 @@ export function geluForward<T extends tf.Tensor>(x: T): T {
  * activations are the largest tensors of a step, and every kept one stays until the step ends.
  */
 export function geluBackward<T extends tf.Tensor>(x: T, dy: T): T {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluGradFused(x, dy);
   const x2 = tf.square(x);
   const s = tf.sigmoid(tf.mul(x, tf.add(tf.mul(x2, GELU_K3), GELU_K1)));
   const slope = tf.mul(tf.mul(x, tf.add(tf.mul(x2, 3 * GELU_K3), GELU_K1)), tf.sub(s, tf.square(s)));
   return tf.mul(dy, tf.add(s, slope)) as T;
+}
+
+/** GELU(x + b), b [width] over the last axis: one kernel on webgpu, where the layer before is then a plain matMul. */
+export function biasGeluForward(x: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor2D {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluFused(x, b);
+  return geluForward(tf.add(x, b) as tf.Tensor2D);
+}
+
+/** The gradient of biasGeluForward for x (its column sums are the one for b). */
+export function biasGeluBackward(x: tf.Tensor2D, b: tf.Tensor1D, dy: tf.Tensor2D): tf.Tensor2D {
+  if (runsFused('gelu', () => geluNeeds(x.size))) return biasGeluGradFused(x, dy, b);
+  return geluBackward(tf.add(x, b) as tf.Tensor2D, dy);
 }
 
 export const gelu = customOp<[tf.Tensor]>((x, save) => {

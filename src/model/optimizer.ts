@@ -8,6 +8,8 @@
 // min(1, step / warmupSteps), keyed to the run's step, which no Adam count needs to follow.
 import * as tf from '@tensorflow/tfjs';
 import type { NamedVariable } from './params';
+import { adamwFused, adamwNeeds, type AdamWSlot } from './webgpu/adamw';
+import { runsFused } from './webgpu/limits';
 
 export interface AdamWOptions {
   beta1?: number;
@@ -177,6 +179,11 @@ export class AdamW {
     // as it was, so a retried step is the step a sibling run takes.
     const counts = this.counts.map((t, i) => (present[i] ? t + 1 : t));
     const lrT = this.effectiveLr(lr, step);
+    if (runsFused('adamw', () => adamwNeeds(this.total * 4))) {
+      this.applyFused(grads, counts, lrT);
+      counts.forEach((t, i) => (this.counts[i] = t));
+      return;
+    }
     const partial = present.includes(false);
     const key = present.map((p) => (p ? 1 : 0)).join('');
     // Kept: apply() usually runs inside the caller's tidy, and the mask must outlive this step.
@@ -207,6 +214,22 @@ export class AdamW {
       });
     });
     counts.forEach((t, i) => (this.counts[i] = t));
+  }
+
+  /**
+   * The same update by the fused WebGPU kernel (webgpu/adamw.ts): every variable with a gradient, with
+   * its own bias corrections, in as few dispatches as the device's storage-buffer limit allows.
+   */
+  private applyFused(grads: (tf.Tensor | undefined)[], counts: readonly number[], lrT: number): void {
+    const slots: AdamWSlot[] = [];
+    grads.forEach((grad, i) => {
+      if (!grad) return;
+      const { scale, epsHat } = biasCorrection(counts[i], this.beta1, this.beta2, this.epsilon);
+      // 1 − lr·wd as the tfjs-op path computes it in float32.
+      const decay = this.vars[i].decay ? Math.fround(1 - Math.fround(lrT * this.options.weightDecay)) : 1;
+      slots.push({ param: this.vars[i].variable, grad, offset: this.offsets[i], stepSize: lrT * scale, epsHat, decay });
+    });
+    adamwFused(slots, this.m, this.v, this.beta1, this.beta2);
   }
 
   /** Per variable, in order: its moments `<name>/m`, `<name>/v` and its step count `<name>/t` ([1]). */

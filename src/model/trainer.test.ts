@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presetConfig, type HyperParams } from '../config';
-import { augmentViews, cleanView } from './augment';
+import { augmentViews, cleanView, stepImages } from './augment';
 import { ntXent } from './losses';
 import { HybridTrainer, type StepOutputs } from './trainer';
 import { MICRO_MODEL, MICRO_TRAIN, fakeImages, useCpu } from './model.testing';
@@ -107,7 +107,7 @@ describe('HybridTrainer loss weights', () => {
     const trainer = new HybridTrainer(MICRO_MODEL, MICRO_TRAIN);
     const seed = MICRO_TRAIN.seed;
     const parts = tf.tidy(() => {
-      const { gen, con, top1 } = trainer.losses(cleanView(images, seed, 0), augmentViews(images, seed, 0), true, HYPER.tau);
+      const { gen, con, top1 } = trainer.losses(stepImages(images, seed, 0, MICRO_MODEL.patch, { clean: true, views: true }), HYPER.tau);
       return [gen, con, top1] as tf.Scalar[];
     });
     const [gen, con, top1] = await Promise.all(parts.map(async (t) => (await t.data())[0]));
@@ -116,7 +116,11 @@ describe('HybridTrainer loss weights', () => {
     expect([stepCon, bpd, stepTop1]).toEqual([con, gen, top1]);
     expect(total).toBeCloseTo(HYPER.lambdaCon * con + HYPER.lambdaGen * gen, 5);
     tf.tidy(() => {
-      expect(trainer.losses(cleanView(images, seed, 1), null, false, HYPER.tau)).toEqual({ gen: null, con: null, top1: null });
+      expect(trainer.losses(stepImages(images, seed, 1, MICRO_MODEL.patch, { clean: false, views: false }), HYPER.tau)).toEqual({
+        gen: null,
+        con: null,
+        top1: null,
+      });
     });
     trainer.dispose();
   });

@@ -3,7 +3,7 @@
 // decoder over the clean rows only, and one backward pass for L = λcon·Lcon + λgen·Lgen.
 import * as tf from '@tensorflow/tfjs';
 import type { HyperParams, ModelConfig, TrainConfig } from '../config';
-import { augmentViews, cleanView } from './augment';
+import { cleanView, stepImages, type StepImages } from './augment';
 import { contrastiveLoss } from './contrastive';
 import { natsToBitsPerDim } from './losses';
 import { HybridModel, patchify } from './model';
@@ -59,14 +59,14 @@ export class HybridTrainer {
     let out: StepOutputs;
     try {
       out = tf.tidy(() => {
-        const clean = cleanView(images, seed, step);
-        const views = useCon ? augmentViews(images, seed, step) : null;
+        // [clean | view 1 | view 2] rows and the clean patches (the generative targets): one kernel on webgpu.
+        const prepared = stepImages(images, seed, step, this.model.dims.patch, { clean: useGen, views: useCon });
         // Without L_gen the reported bits/dim is a pass of its own, made before the update so that it
         // measures the same weights as L_gen does when it is on.
-        const bpdWithoutGen = useGen ? null : (tf.mean(this.bitsPerDimOf(clean)) as tf.Scalar);
+        const bpdWithoutGen = useGen ? null : (tf.mean(this.bitsPerDimOf(cleanView(images, seed, step))) as tf.Scalar);
         const objective = (): tf.Scalar => {
           // Kept: the gradient computation frees everything its objective makes except the value.
-          const { gen, con, top1 } = this.losses(clean, views, useGen, hyper.tau);
+          const { gen, con, top1 } = this.losses(prepared, hyper.tau);
           parts = { gen: gen && tf.keep(gen), con: con && tf.keep(con), top1: top1 && tf.keep(top1) };
           // L = λcon·Lcon + λgen·Lgen
           let total: tf.Scalar = tf.scalar(0);
@@ -92,29 +92,29 @@ export class HybridTrainer {
   }
 
   /**
-   * The step's losses from ONE encoder pass over [clean | view1 | view2] (docs/model.md#objective):
-   * gen = L_gen, the clean batch's bits/dim under the decoder (null unless `withGen`); con = L_con,
-   * NT-Xent over the 2B views at temperature `tau`, and top1 its positive-pair top-1 accuracy (both
-   * null without views). Tensor code for the caller's tidy or gradient closure.
+   * The step's losses from ONE encoder pass over [clean | view1 | view2] (docs/model.md#objective),
+   * the rows stepImages prepared: gen = L_gen, the clean batch's bits/dim under the decoder (null
+   * without clean rows); con = L_con, NT-Xent over the 2B views at temperature `tau`, and top1 its
+   * positive-pair top-1 accuracy (both null without views). Tensor code for the caller's tidy or
+   * gradient closure.
    */
-  losses(clean: tf.Tensor4D, views: tf.Tensor4D | null, withGen: boolean, tau: number): StepLosses {
+  losses({ input, cleanPatches, batch: b, withViews }: StepImages, tau: number): StepLosses {
     const model = this.model;
-    const b = clean.shape[0];
     const { tokens, dim } = model.dims;
-    const input = withGen && views ? tf.concat([clean, views], 0) : withGen ? clean : views;
     if (!input) return { gen: null, con: null, top1: null };
     const encoded = model.encode(input); // [(B or 3B)·T, d]
     let gen: tf.Scalar | null = null;
-    if (withGen) {
+    if (cleanPatches) {
       const cleanEncoded = tf.slice(encoded, [0, 0], [b * tokens, dim]); // [B·T, d]
-      const nats = model.nllNats(model.decode(cleanEncoded, b), patchify(clean, model.dims)); // [B]
+      const nats = model.nllNats(model.decode(cleanEncoded, b), cleanPatches); // [B]
       gen = natsToBitsPerDim(tf.mean(nats) as tf.Scalar, model.subPixels);
     }
-    if (!views) return { gen, con: null, top1: null };
-    const viewEncoded = tf.slice(encoded, [(withGen ? b : 0) * tokens, 0], [2 * b * tokens, dim]); // [2B·T, d]
-    // ntXent(project(representation(·))) as one op with a hand-written gradient (contrastive.ts).
+    if (!withViews) return { gen, con: null, top1: null };
+    // ntXent(project(representation(·))) of the view rows [2B·T, d], which follow the clean rows, as
+    // one op with a hand-written gradient (contrastive.ts).
     const { repNorm, headFc1: fc1, headFc2: fc2 } = model.params;
-    const { loss, positiveTop1 } = contrastiveLoss(viewEncoded as tf.Tensor2D, { repNorm, fc1, fc2 }, 2 * b, tokens, tau);
+    const viewsFrom = (cleanPatches ? b : 0) * tokens;
+    const { loss, positiveTop1 } = contrastiveLoss(encoded, { repNorm, fc1, fc2 }, 2 * b, tokens, tau, viewsFrom);
     return { gen, con: loss, top1: positiveTop1 };
   }
 

@@ -4,8 +4,11 @@
 // first to see what the block does and the second to see how it is made cheap. The hidden state is
 // always a 2-D [B·T, d] matrix, B images of T tokens, so every linear layer is one matMul over all rows.
 import * as tf from '@tensorflow/tfjs';
-import { attentionCore, type AttentionShape } from './attention';
+import { attentionCore, qkvAttention, type AttentionShape } from './attention';
 import {
+  biasGeluBackward,
+  biasGeluForward,
+  colSum,
   customOp,
   dense,
   denseBackward,
@@ -17,6 +20,8 @@ import {
   layerNorm2d,
   layerNormBackward,
   layerNormForward,
+  residualLayerNormForward,
+  type NormSaved,
 } from './ops';
 import type { Block, Linear, Norm } from './params';
 
@@ -167,7 +172,7 @@ function blockOp(shape: AttentionShape, d: number): (x: T2, ...params: BlockPara
     const activated = geluForward(hidden); // [B·T, 4d]
     const out = tf.add(h, denseForward(activated, p.fc2.w, p.fc2.b)); // [B·T, d]
     save([
-      ...[ln1.y, ln1.xhat, ln1.rstd, attention.out, ln2.y, ln2.xhat, ln2.rstd, hidden, activated],
+      ...[ln1.y, ...ln1.saved, attention.out, ln2.y, ...ln2.saved, hidden, activated],
       ...[p.ln1.g, p.qkv.w, p.proj.w, p.ln2.g, p.fc1.w, p.fc2.w],
       ...attention.saved,
     ]);
@@ -184,9 +189,9 @@ function blockOp(shape: AttentionShape, d: number): (x: T2, ...params: BlockPara
         // activations of all blocks plus one stage's temporaries, not one block's worth of them.
         const [dActivated, dFc2W, dFc2b] = tf.tidy(() => denseBackward(a.activated, w.fc2W, dOut));
         const [dLn2Out, dFc1W, dFc1b] = tf.tidy(() => denseBackward(a.ln2Out, w.fc1W, geluBackward(a.hidden, dActivated)));
-        const [dhFromMlp, dLn2g, dLn2b] = tf.tidy(() =>
-          layerNormBackward({ xhat: a.ln2Xhat, rstd: a.ln2Rstd }, w.ln2g as unknown as T1, dLn2Out),
-        );
+        const [dhFromMlp, dLn2g, dLn2b] = tf.tidy(
+          () => layerNormBackward([a.ln2Xhat, a.ln2Rstd], w.ln2g as unknown as T1, dLn2Out).slice(0, 3) as tf.Tensor[],
+        ) as [T2, T1, T1];
         const dh = tf.add(dOut, dhFromMlp) as T2; // [B·T, d]
         const [dContext, dProjW, dProjB] = tf.tidy(() => denseBackward(a.context, w.projW, dh));
         const dqkv = tf.tidy(() => core.backward(attentionSaved, dContext));
@@ -197,9 +202,9 @@ function blockOp(shape: AttentionShape, d: number): (x: T2, ...params: BlockPara
             dqkv,
           ),
         );
-        const [dxFromAttention, dLn1g, dLn1b] = tf.tidy(() =>
-          layerNormBackward({ xhat: a.ln1Xhat, rstd: a.ln1Rstd }, w.ln1g as unknown as T1, dLn1Out),
-        );
+        const [dxFromAttention, dLn1g, dLn1b] = tf.tidy(
+          () => layerNormBackward([a.ln1Xhat, a.ln1Rstd], w.ln1g as unknown as T1, dLn1Out).slice(0, 3) as tf.Tensor[],
+        ) as [T2, T1, T1];
         const grads: BlockTensors = {
           ln1: { g: dLn1g, b: dLn1b },
           qkv: { w: tf.concat(dqkvWs, 1), b: tf.concat(dqkvBs) },
@@ -214,7 +219,76 @@ function blockOp(shape: AttentionShape, d: number): (x: T2, ...params: BlockPara
   }) as (x: T2, ...params: BlockParamList) => T2;
 }
 
+/**
+ * The same block structured for the fused WebGPU kernels (docs/webgpu.md): one QKV matMul whose
+ * [B·T, 3d] output the attention kernel reads in place, the first residual add inside the second
+ * norm's kernel, fc1 as a plain matMul followed by one bias + GELU kernel, and the bias gradients of
+ * fc2 and proj folded into the norms' column kernels (the residual stream's gradient is the same
+ * tensor). 9 dispatches forward and 16 backward where every kernel fits; an op whose kernel does not
+ * fit takes its tfjs-op path inside the same structure.
+ */
+function gpuBlockOp(shape: AttentionShape, d: number): (x: T2, ...params: BlockParamList) => T2 {
+  const attention = qkvAttention(shape, d);
+  return customOp<[T2, ...BlockParamList]>((x, ln1g, ln1b, qkvW, qkvB, projW, projB, ln2g, ln2b, fc1W, fc1b, fc2W, fc2b, save) => {
+    const norm1 = layerNormForward(x, ln1g, ln1b);
+    const attended = attention.forward(denseForward(norm1.y, qkvW, qkvB));
+    const norm2 = residualLayerNormForward(x, denseForward(attended.out, projW, projB), ln2g, ln2b);
+    const m = tf.matMul(norm2.y, fc1W) as T2;
+    const g = biasGeluForward(m, fc1b);
+    const y = tf.add(norm2.h, denseForward(g, fc2W, fc2b));
+    save([
+      norm1.y,
+      ...norm1.saved,
+      attended.out,
+      norm2.y,
+      ...norm2.saved,
+      m,
+      g,
+      ln1g,
+      qkvW,
+      projW,
+      ln2g,
+      fc1W,
+      fc1b,
+      fc2W,
+      ...attended.saved,
+    ]);
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const [a, n1a, n1b, c, bl, n2a, n2b, ms, gs, g1, wqkv, wp, g2, w1, b1, w2, ...attSaved] = saved as T2[];
+        const dyc = dy as T2;
+        const [dg, dW2] = tf.tidy(() => [tf.matMul(dyc, w2, false, true), tf.matMul(gs, dyc, true, false)]);
+        const [dbl, dW1, db1] = tf.tidy(() => {
+          const df = biasGeluBackward(ms, b1 as unknown as T1, dg as T2);
+          return [tf.matMul(df, w1, false, true), tf.matMul(bl, df, true, false), colSum(df)];
+        });
+        // dh = dy + LN2's dx; fc2's bias gradient Σ dy comes out of the same column kernel.
+        const [dh, dg2, dbeta2, db2] = tf.tidy(
+          () => layerNormBackward([n2a, n2b] as NormSaved, g2 as unknown as T1, dbl as T2, dyc, dyc) as tf.Tensor[],
+        ) as [T2, T1, T1, T1];
+        const [dc, dWp] = tf.tidy(() => [tf.matMul(dh, wp, false, true), tf.matMul(c, dh, true, false)]);
+        const [da, dWqkv, dbqkv] = tf.tidy(() => {
+          const dqkv = attention.backward(attSaved, dc as T2);
+          return [tf.matMul(dqkv, wqkv, false, true), tf.matMul(a, dqkv, true, false), colSum(dqkv)];
+        });
+        // dx = dh + LN1's dx; proj's bias gradient Σ dh likewise.
+        const [dx, dg1, dbeta1, dbp] = tf.tidy(
+          () => layerNormBackward([n1a, n1b] as NormSaved, g1 as unknown as T1, da as T2, dh, dh) as tf.Tensor[],
+        ) as [T2, T1, T1, T1];
+        return [dx, dg1, dbeta1, dWqkv, dbqkv, dWp, dbp, dg2, dbeta2, dW1, db1, dW2, db2];
+      },
+    };
+  }) as (x: T2, ...params: BlockParamList) => T2;
+}
+
+/** How a block is built: for the fused WebGPU kernels ('gpu', on webgpu) or for tfjs's ops ('ops'). */
+export type BlockStructure = 'gpu' | 'ops';
+export function blockStructure(): BlockStructure {
+  return tf.getBackend() === 'webgpu' ? 'gpu' : 'ops';
+}
+
 /** readableTransformerBlock, computed by the fused op: the form the model trains with. */
-export function transformerBlock(x: T2, block: Block, shape: AttentionShape): T2 {
-  return blockOp(shape, x.shape[1])(x, ...paramList(block as unknown as BlockTensors));
+export function transformerBlock(x: T2, block: Block, shape: AttentionShape, structure: BlockStructure = blockStructure()): T2 {
+  return (structure === 'gpu' ? gpuBlockOp : blockOp)(shape, x.shape[1])(x, ...paramList(block as unknown as BlockTensors));
 }

@@ -10,12 +10,19 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendName, BackendRequest } from '../config';
 import type { MemoryLimits } from '../model/memoryEstimate';
+import { installPooledUploads } from '../model/webgpu/uploads';
+import { deviceLimits, type KernelDecision } from '../model/webgpu/limits';
+import { webgpuBackend } from '../model/webgpu/runner';
+import { staticKernelSupport } from '../model/webgpu/support';
 import { shareWasmIdentity } from './wasmIdentity';
+import { registerWebgpuWithAdapterLimits } from './webgpuDevice';
 
 export interface BackendChoice {
   backend: BackendName;
   reason: string;
   adapter: string | null;
+  /** On webgpu, which fused kernels fit this device and which ops fall back (model/webgpu/support.ts). */
+  kernels: KernelDecision[] | null;
 }
 
 interface AdapterProbe {
@@ -113,10 +120,12 @@ function uncapWasmThreads(): () => void {
 
 async function activate(name: BackendName): Promise<boolean> {
   if (name === 'wasm') configureWasm();
+  if (name === 'webgpu') registerWebgpuWithAdapterLimits();
   const restore = name === 'wasm' ? uncapWasmThreads() : () => undefined;
   try {
     const ok = await tf.setBackend(name);
     await tf.ready();
+    if (ok && name === 'webgpu' && tf.getBackend() === 'webgpu') installPooledUploads(webgpuBackend());
     return ok && tf.getBackend() === name;
   } catch {
     return false;
@@ -133,14 +142,15 @@ export async function selectBackend(request: BackendRequest): Promise<BackendCho
   const probe = await probeWebGpu();
   lastProbe = probe;
   const adapter = probe.description;
+  const kernels = () => (tf.getBackend() === 'webgpu' ? staticKernelSupport(deviceLimits(webgpuBackend().device)) : null);
   if (request !== 'auto') {
-    if (await activate(request)) return { backend: request, reason: `forced by ?backend=${request}`, adapter };
+    if (await activate(request)) return { backend: request, reason: `forced by ?backend=${request}`, adapter, kernels: kernels() };
     const fallback = await firstWorking(['wasm', 'cpu']);
-    return { backend: fallback, reason: `?backend=${request} failed to initialise; fell back to ${fallback}`, adapter };
+    return { backend: fallback, reason: `?backend=${request} failed to initialise; fell back to ${fallback}`, adapter, kernels: null };
   }
-  if (probe.usable && (await activate('webgpu'))) return { backend: 'webgpu', reason: probe.why, adapter };
+  if (probe.usable && (await activate('webgpu'))) return { backend: 'webgpu', reason: probe.why, adapter, kernels: kernels() };
   const fallback = await firstWorking(['wasm', 'webgl', 'cpu']);
-  return { backend: fallback, reason: `${probe.why}; using ${fallback}`, adapter };
+  return { backend: fallback, reason: `${probe.why}; using ${fallback}`, adapter, kernels: null };
 }
 
 async function firstWorking(order: BackendName[]): Promise<BackendName> {

@@ -69,8 +69,13 @@ export class Evaluator {
 
   /** The scheduler's after-step hook: queue the automatic evaluation every N steps. */
   afterStep(run: TrainingRun): void {
+    if (this.wantsStep(run.step)) this.request([run.id]);
+  }
+
+  /** Whether afterStep will evaluate right after `step` (the scheduler then settles that step first). */
+  wantsStep(step: number): boolean {
     const every = this.settings.autoEvery;
-    if (every > 0 && run.step > 0 && run.step % every === 0) this.request([run.id]);
+    return every > 0 && step > 0 && step % every === 0;
   }
 
   request(runIds: readonly string[]): void {

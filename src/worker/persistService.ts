@@ -69,6 +69,11 @@ export class PersistService {
     private readonly open: (late: () => void) => Promise<SessionStore> = openSessionStore,
   ) {}
 
+  /** Whether the metrics of `step` will trigger a checkpoint (the scheduler then settles that step before the next). */
+  wantsStep(step: number): boolean {
+    return step % this.checkpointEvery === 0;
+  }
+
   /** Every event the worker emits passes through here before it is posted. */
   observe(event: FromWorker): void {
     this.recorder.observe(event);

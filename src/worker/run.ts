@@ -5,6 +5,7 @@ import type { HyperParams, RunConfig } from '../config';
 import type { RunStatus, StepMetrics } from '../runTypes';
 import { Batcher, type BatcherState } from '../data/batcher';
 import type { ImageSet } from '../data/store';
+import { readStepOutputs } from '../model/readout';
 import { HybridTrainer, type StepOutputs, type TrainerState } from '../model/trainer';
 
 export interface StepReport {
@@ -69,8 +70,13 @@ export class TrainingRun {
     this.hyper = { ...this.hyper, ...patch };
   }
 
-  /** One optimiser step. Reads back only the four scalars shown in the UI, after the step. */
-  async trainOneStep(): Promise<StepReport> {
+  /**
+   * Records one optimiser step on the device and returns its report's promise: the batch upload and
+   * every kernel are encoded before this returns, and the four scalars shown in the UI come back in
+   * one asynchronous readback (model/readout.ts). Nothing here waits for the device, so the caller
+   * can record the next step while this one's readout is in flight (scheduler.ts).
+   */
+  startStep(): Promise<StepReport> {
     const hyper = { ...this.hyper };
     // The batch and the trainer's step (which seeds the views) advance together or not at all: a step
     // that throws before the trainer commits it gives its batch back, so the run stays in lock-step
@@ -90,26 +96,20 @@ export class TrainingRun {
       this.batcher.setState(position);
       throw error;
     }
-    let losses: tf.TypedArray[];
-    try {
-      losses = await Promise.all([outputs.total.data(), outputs.con.data(), outputs.bpd.data(), outputs.conTop1.data()]);
-    } finally {
-      tf.dispose([outputs.total, outputs.con, outputs.bpd, outputs.conTop1]);
-    }
-    const [total, con, bpd, top1] = losses;
-    const msPerStep = performance.now() - started;
-    return {
-      step: this.trainer.step,
-      hyper,
-      metrics: {
-        lossTotal: total[0],
-        lossCon: con[0],
-        bitsPerDim: bpd[0],
-        conTop1: top1[0],
-        msPerStep,
-        imagesPerSec: (batch * 1000) / msPerStep,
-      },
-    };
+    const step = this.trainer.step;
+    return readStepOutputs(outputs).then(({ total, con, bpd, conTop1 }) => {
+      const msPerStep = performance.now() - started;
+      return {
+        step,
+        hyper,
+        metrics: { lossTotal: total, lossCon: con, bitsPerDim: bpd, conTop1, msPerStep, imagesPerSec: (batch * 1000) / msPerStep },
+      };
+    });
+  }
+
+  /** One optimiser step, its report once its scalars are read back; a step that fails rejects. */
+  async trainOneStep(): Promise<StepReport> {
+    return this.startStep();
   }
 
   dispose(): void {

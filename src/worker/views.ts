@@ -105,6 +105,11 @@ export class ViewService {
     if (run.step % this.settings.samplesEvery === 0) this.request('samples');
   }
 
+  /** Whether afterStep will refresh a view right after `step` of `run` (the scheduler then settles that step first). */
+  wantsStep(run: ViewableRun, step: number): boolean {
+    return run.id === this.viewRunId && (step % this.settings.embeddingEvery === 0 || step % this.settings.samplesEvery === 0);
+  }
+
   /** A fork starts from its parent's axes, so selecting it does not mirror the picture. */
   onFork(parentId: string, childId: string): void {
     const axes = this.previousAxes.get(parentId);

@@ -19,13 +19,22 @@ import { PersistService } from './persistService';
 import type { BundleHost } from './bundleService';
 import { installFaults } from './faultWiring';
 import { MessageTable, type MessageHandlers } from './messageTable';
+import { KernelReport } from './kernelReport';
+import { fusedKernelReport } from '../model/webgpu/limits';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
+
+// The badge hears of an op that fell back for a run's shapes after the ready event, with the step's metrics.
+const kernelReport = new KernelReport();
 
 function emit(event: FromWorker): void {
   persist.observe(event);
   if (event.type === 'metrics') faults.stepTook(event.metrics.msPerStep);
   scope.postMessage(event);
+  if (event.type === 'metrics') {
+    const kernels = kernelReport.update(fusedKernelReport());
+    if (kernels) scope.postMessage({ type: 'kernels', runId: null, step: 0, kernels } satisfies FromWorker);
+  }
 }
 
 const scheduler = new Scheduler(emit);
@@ -47,6 +56,7 @@ const faults = installFaults(scheduler, persist, emit);
 // The live views post big typed arrays, always transferred.
 const views = new ViewService({ run: (id) => scheduler.runs.get(id), post: persistHost.post });
 scheduler.afterStep.push((run) => views.afterStep(run));
+scheduler.wantsStep.push((run, step) => views.wantsStep(run, step));
 let dataset: Dataset | null = null;
 // Evaluation suite. The decoded OOD set also feeds the embedding view's overlay.
 const ood = new OodProvider(decodeImage, (info, set) => {
@@ -55,6 +65,7 @@ const ood = new OodProvider(decodeImage, (info, set) => {
 });
 const evaluator = new Evaluator({ run: (id) => scheduler.runs.get(id), dataset: () => dataset, emit }, ood);
 scheduler.afterStep.push((run) => evaluator.afterStep(run));
+scheduler.wantsStep.push((_run, step) => evaluator.wantsStep(step) || persist.wantsStep(step));
 const imports = new DatasetImports({
   decode: decodeImage,
   emit: (event, transfer) => scope.postMessage(event, transfer ?? []),
@@ -65,6 +76,7 @@ const handlers: MessageHandlers = {
   init: async ({ backend }) => {
     const choice = await selectBackend(backend);
     faults.watchDevice();
+    kernelReport.reset(choice.kernels);
     emit({
       type: 'ready',
       runId: null,
@@ -72,6 +84,7 @@ const handlers: MessageHandlers = {
       backend: tf.getBackend() as typeof choice.backend,
       reason: choice.reason,
       adapter: choice.adapter,
+      kernels: choice.kernels,
     });
   },
   loadDataset: async ({ source, imageSize }) => {

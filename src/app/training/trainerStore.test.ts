@@ -31,4 +31,19 @@ describe('TrainerStore', () => {
     expect(store.getSnapshot()).toBe(before);
     expect(store.apply({ type: 'runCreated', runId: 'run-1', step: 0, config: presetConfig('tiny') })).toBe(true);
   });
+
+  it('keeps the kernel decisions of the ready event and of later fallbacks for the backend badge', () => {
+    const store = new TrainerStore();
+    const kernels = [
+      { op: 'attention', fused: false, reason: 'needs 9 storage buffers, the device allows 8' },
+      { op: 'gelu', fused: true, reason: null },
+    ];
+    store.apply({ type: 'ready', runId: null, step: 0, backend: 'webgpu', reason: 'forced', adapter: 'swiftshader', kernels });
+    expect(store.getSnapshot().backend).toEqual({ name: 'webgpu', reason: 'forced', adapter: 'swiftshader', kernels });
+    const later = [kernels[0], { op: 'gelu', fused: false, reason: 'binds 151584768 bytes, the device allows 134217728 per binding' }];
+    store.apply({ type: 'kernels', runId: null, step: 0, kernels: later });
+    expect(store.getSnapshot().backend?.kernels).toEqual(later);
+    store.apply({ type: 'ready', runId: null, step: 0, backend: 'wasm', reason: 'fell back', adapter: null });
+    expect(store.getSnapshot().backend?.kernels).toBeNull();
+  });
 });

@@ -4,6 +4,7 @@
 
 import type { BackendName, HyperParams } from '../../config';
 import type { DatasetSummary } from '../../data/datasetTypes';
+import type { KernelDecision } from '../../model/webgpu/kernelTypes';
 import type { StorageInfo } from '../../persist/messages';
 import type { FromWorker } from '../../protocol';
 import { nextRunColor } from '../../runPresets';
@@ -15,7 +16,8 @@ import { rewindRun, rewindStatus } from './rewind';
 import type { RunView } from './runView';
 
 export interface TrainerSnapshot {
-  backend: { name: BackendName; reason: string; adapter: string | null } | null;
+  /** kernels: on webgpu, which fused ops run their kernel and which fell back (model/webgpu/support.ts). */
+  backend: { name: BackendName; reason: string; adapter: string | null; kernels: KernelDecision[] | null } | null;
   dataset: DatasetSummary | null;
   progress: { phase: string; done: number; total: number } | null;
   runs: RunView[];
@@ -79,9 +81,12 @@ export class TrainerStore extends ThrottledStore<TrainerSnapshot> {
     switch (event.type) {
       case 'ready':
         this.update({
-          backend: { name: event.backend, reason: event.reason, adapter: event.adapter },
+          backend: { name: event.backend, reason: event.reason, adapter: event.adapter, kernels: event.kernels ?? null },
           status: { kind: 'info', text: `Backend ${event.backend}: ${event.reason}` },
         });
+        return;
+      case 'kernels':
+        if (state.backend) this.update({ backend: { ...state.backend, kernels: event.kernels } });
         return;
       case 'datasetProgress':
         this.update({ progress: { phase: event.phase, done: event.done, total: event.total } });

@@ -15,6 +15,25 @@ export function runRow(page: Page, runId: string): Locator {
   return page.locator(`[data-testid="run-list"] li[data-run-id="${runId}"]`);
 }
 
+/** A run's entry in the list of runs saved in this browser. */
+export function storedRun(page: Page, runId: string): Locator {
+  return page.locator(`[data-testid="stored-run"][data-run-id="${runId}"]`);
+}
+
+/**
+ * Pauses the selected run and waits until the pause is announced and its checkpoint is stored. A step
+ * may still be in flight when Pause is clicked; the pause lands after it, so a reload made any sooner
+ * could find the run still saved as training. Returns the step it paused at.
+ */
+export async function pauseAndAwaitCheckpoint(page: Page, runId = 'run-1'): Promise<number> {
+  await page.getByTestId('train-pause').click();
+  await expect(runRow(page, runId)).toHaveAttribute('data-status', 'paused');
+  const step = await readNumber(page, 'metric-step');
+  await expect(runRow(page, runId)).toHaveAttribute('data-step', String(step));
+  await expect(storedRun(page, runId)).toHaveAttribute('data-step', String(step), { timeout: 30_000 });
+  return step;
+}
+
 export async function readNumber(page: Page, testId: string): Promise<number> {
   const raw = await page.getByTestId(testId).getAttribute('data-value');
   return raw === null || raw === '' ? Number.NaN : Number(raw);

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { readNumber, trackConsoleErrors, waitForStep } from './helpers';
+import { pauseAndAwaitCheckpoint, readNumber, trackConsoleErrors, waitForStep } from './helpers';
 import { serveStatic, type StaticServer } from './staticServer';
 
 // The build served as a GitHub Pages project site would serve it: under a sub-path, by a static server
@@ -30,7 +30,7 @@ test('from a sub-path of a plain static host: one reload isolates the page, it t
   expect(server.log.filter((line) => !line.startsWith('200'))).toEqual([]);
   // The page is controlled by an activated worker, so the precache is complete.
   expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state)).toBe('activated');
-  await page.getByTestId('train-pause').click();
+  await pauseAndAwaitCheckpoint(page);
 
   // No server and no network: the app, its wasm and the built-in data come from the cache.
   await server.close();

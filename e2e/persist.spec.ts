@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { readNumber, readStepMetrics, trackConsoleErrors, waitForStep } from './helpers';
+import { pauseAndAwaitCheckpoint, readNumber, readStepMetrics, storedRun, trackConsoleErrors, waitForStep } from './helpers';
 
 // Runs survive reloads, and export/import round-trips a run. Tiny preset on wasm.
 const URL = '/?preset=tiny&backend=wasm';
@@ -12,21 +12,11 @@ async function openApp(page: Page): Promise<void> {
   await expect(page.getByTestId('run-list')).toHaveAttribute('data-value', '1', { timeout: 60_000 });
 }
 
-function storedRun(page: Page, runId: string) {
-  return page.locator(`[data-testid="stored-run"][data-run-id="${runId}"]`);
-}
-
 /** Trains the selected run to at least `steps`, pauses, and waits for the pause checkpoint. */
 async function trainAndPause(page: Page, steps: number): Promise<number> {
   await page.getByTestId('train-start').click();
   await waitForStep(page, steps);
-  await page.getByTestId('train-pause').click();
-  const row = page.locator('[data-testid="run-list"] li[data-run-id="run-1"]');
-  await expect(row).toHaveAttribute('data-status', 'paused');
-  const step = await readNumber(page, 'metric-step');
-  await expect(row).toHaveAttribute('data-step', String(step));
-  await expect(storedRun(page, 'run-1')).toHaveAttribute('data-step', String(step), { timeout: 30_000 });
-  return step;
+  return pauseAndAwaitCheckpoint(page);
 }
 
 test('train, pause, reload: the run comes back with its step and history and resumes exactly', async ({ page }) => {

@@ -1,27 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalResults } from '../../eval/evalTypes';
+import { sampleResults } from '../../eval/clusters.testing';
 import type { FromWorker } from '../../protocol';
 import { initialEvalState, latestEval, reduceEval, runningFraction } from './evalStore';
-
-function results(linearAcc: number): EvalResults {
-  return {
-    linearAcc,
-    knnAcc: 0.5,
-    oodAurocBpd: 0.6,
-    oodAurocFeature: 0.7,
-    corruptionAcc: 0.4,
-    corruptionRatio: 0.8,
-    corruptions: [],
-    ece: 0.05,
-    testBpd: 5,
-    oodParts: [],
-    ood: { name: 'x', origin: 'builtin', state: 'ready', imageCount: 10, skipped: 0, error: null },
-    sizes: { train: 1, test: 1, ood: 1, labelledTrain: 1, labelledTest: 1 },
-    needsLabels: null,
-    probe: null,
-    seconds: 1,
-  };
-}
 
 const progress = (runId: string, phase: string, done: number): FromWorker => ({
   type: 'evalProgress',
@@ -31,7 +11,12 @@ const progress = (runId: string, phase: string, done: number): FromWorker => ({
   done,
   total: 100,
 });
-const result = (runId: string, step: number, acc: number): FromWorker => ({ type: 'evalResult', runId, step, results: results(acc) });
+const result = (runId: string, step: number, acc: number): FromWorker => ({
+  type: 'evalResult',
+  runId,
+  step,
+  results: sampleResults({ linearAcc: acc }),
+});
 
 describe('reduceEval', () => {
   it('tracks a run from queued through running to its result', () => {

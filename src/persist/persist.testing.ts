@@ -1,7 +1,7 @@
 // Helpers for the persist suites (Node, tfjs cpu backend). Not imported by app code.
 
 import { presetConfig, type RunConfig } from '../config';
-import type { ImageSet } from '../data/store';
+import type { Dataset, ImageSet } from '../data/store';
 import type { NamedArray } from '../model/optimizer';
 import { MICRO_MODEL, MICRO_TRAIN } from '../model/model.testing';
 import { TrainingRun } from '../worker/run';
@@ -27,6 +27,15 @@ export function fakeSet(count: number, size: number, seed = 1): ImageSet {
   const labels = Int32Array.from({ length: count }, (_, i) => i % 3);
   return { size, count, pixels, labels };
 }
+
+/** A three-class dataset of micro-model-sized pseudo-images for the worker's persistence suites. */
+export function fakeDataset(trainCount: number): Dataset {
+  const size = MICRO_CONFIG.model.imageSize;
+  return { name: 'fake data', classNames: ['a', 'b', 'c'], train: fakeSet(trainCount, size, 5), test: fakeSet(4, size, 6), skipped: [] };
+}
+
+/** The source a saved session names for the built-in dataset (never fetched in these suites). */
+export const FAKE_BUILTIN = { kind: 'url' as const, name: 'builtin', trainUrl: 'train.zip', testUrl: 'test.zip' };
 
 /** Trains `steps` steps and returns the run with its recorded history as a bundle. */
 export async function trainedBundle(run: TrainingRun, steps: number): Promise<RunBundle> {

@@ -4,7 +4,7 @@ import { useCpu } from '../model/model.testing';
 import type { FromWorker } from '../protocol';
 import { MemoryStore } from '../persist/memoryStore';
 import { PersistService } from './persistService';
-import { MICRO_CONFIG, fakeSet } from '../persist/persist.testing';
+import { MICRO_CONFIG, fakeDataset, FAKE_BUILTIN } from '../persist/persist.testing';
 import { isFiniteCheckpoint, lowerLearningRate } from './divergence';
 import { installFaults } from './faultWiring';
 import type { FaultReporter } from './faults';
@@ -15,14 +15,8 @@ import { Scheduler } from './scheduler';
 beforeAll(useCpu);
 
 const size = MICRO_CONFIG.model.imageSize;
-const DATA: Dataset = {
-  name: 'fake data',
-  classNames: ['a', 'b', 'c'],
-  train: fakeSet(12, size, 5),
-  test: fakeSet(4, size, 6),
-  skipped: [],
-};
-const BUILTIN = { kind: 'url' as const, name: 'builtin', trainUrl: 'train.zip', testUrl: 'test.zip' };
+const DATA = fakeDataset(12);
+const BUILTIN = FAKE_BUILTIN;
 
 let faults: FaultReporter | null = null;
 afterEach(() => faults?.stop());

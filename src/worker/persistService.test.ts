@@ -7,19 +7,13 @@ import { deviceLock } from './deviceLock';
 import { TrainingRun } from './run';
 import { MemoryStore } from '../persist/memoryStore';
 import { PersistService, type PersistHost } from './persistService';
-import { MICRO_CONFIG, fakeSet, legacyOptimizerState } from '../persist/persist.testing';
+import { MICRO_CONFIG, legacyOptimizerState, fakeDataset, FAKE_BUILTIN } from '../persist/persist.testing';
 
 beforeAll(useCpu);
 
 const size = MICRO_CONFIG.model.imageSize;
-const DATA: Dataset = {
-  name: 'fake data',
-  classNames: ['a', 'b', 'c'],
-  train: fakeSet(10, size, 5),
-  test: fakeSet(4, size, 6),
-  skipped: [],
-};
-const BUILTIN = { kind: 'url' as const, name: 'builtin', trainUrl: 'train.zip', testUrl: 'test.zip' };
+const DATA = fakeDataset(10);
+const BUILTIN = FAKE_BUILTIN;
 
 class QuotaError extends Error {
   override name = 'QuotaExceededError';
